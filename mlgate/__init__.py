@@ -1,0 +1,33 @@
+"""mlgate: a quality gate for machine-learning changes in CI.
+
+Heavy modules are imported lazily so ``mlgate --version`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from mlgate.config import load_config
+    from mlgate.result import Report
+    from mlgate.runner import run
+
+__all__ = ["Report", "__version__", "load_config", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "run":
+        from mlgate.runner import run
+
+        return run
+    if name == "load_config":
+        from mlgate.config import load_config
+
+        return load_config
+    if name == "Report":
+        from mlgate.result import Report
+
+        return Report
+    raise AttributeError(name)

@@ -1,0 +1,26 @@
+"""The ``mlgate`` command line. Only click is imported at start-up; commands import the core lazily."""
+
+from __future__ import annotations
+
+import click
+
+from mlgate import __version__
+from mlgate._cli.check import check, config_schema, validate_config
+from mlgate._cli.demo import demo
+from mlgate._cli.init import init
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="mlgate", message="%(prog)s %(version)s")
+def main() -> None:
+    """Quality gate for machine-learning changes: data, performance, fairness, drift.
+
+    \b
+    Exit codes: 0 pass, 1 a gate failed, 2 could not evaluate (config or inputs), 3 internal error.
+    """
+
+
+for _cmd in (check, validate_config, config_schema, demo, init):
+    main.add_command(_cmd)
+
+__all__ = ["main"]

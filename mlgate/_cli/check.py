@@ -1,0 +1,94 @@
+"""``mlgate check``, ``mlgate validate-config`` and ``mlgate config-schema``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mlgate._cli._common import handle_errors
+
+if TYPE_CHECKING:
+    from mlgate.result import Report
+
+CONFIG_OPTION = click.option(
+    "-c", "--config", "config_path", default="mlgate.yaml", show_default=True,
+    type=click.Path(dir_okay=True, path_type=Path), help="Path to mlgate.yaml.",
+)
+
+
+def report_files(report: Report, *, html: bool = True) -> dict[str, str]:
+    from mlgate.render.json import render_json
+    from mlgate.render.junit import render_junit
+    from mlgate.render.markdown import render_markdown
+
+    files = {
+        "scorecard.md": render_markdown(report),
+        "scorecard.json": render_json(report),
+        "junit.xml": render_junit(report),
+    }
+    return files
+
+
+def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = False) -> Report:
+    """Load, run, write the report directory and print the terminal summary."""
+    from mlgate.config import load_config
+    from mlgate.render.terminal import render_terminal
+    from mlgate.render.write import write_report_dir
+    from mlgate.runner import run
+
+    loaded = load_config(config_path)
+    progress = None
+    if sys.stderr.isatty():
+        def progress(step: str) -> None:
+            click.echo(click.style(f"mlgate: {step}…", dim=True), err=True)
+    report = run(loaded, advisory=advisory, progress=progress)
+    write_report_dir(out, report_files(report, html=loaded.config.report.html))
+    if not quiet:
+        click.echo(render_terminal(report, color=sys.stdout.isatty()))
+        click.echo(f"report written to {out}/ (scorecard.md, scorecard.json, junit.xml)")
+    return report
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("-o", "--out", default="mlgate-report", show_default=True, type=click.Path(path_type=Path),
+              help="Report directory (replaced atomically).")
+@click.option("--advisory", is_flag=True, help="Report, but exit 0 when gates fail (rollout mode).")
+@click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
+@handle_errors
+def check(config_path: Path, out: Path, advisory: bool, debug: bool) -> None:
+    """Run every configured gate and write the scorecard."""
+    report = evaluate(config_path, out, advisory=advisory)
+    sys.exit(report.exit_code)
+
+
+@click.command("validate-config")
+@CONFIG_OPTION
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def validate_config(config_path: Path, debug: bool) -> None:
+    """Check mlgate.yaml without reading any data (fast; good as a pre-commit hook)."""
+    from mlgate.config import load_config
+
+    load_config(config_path)
+    click.echo(f"{config_path}: ok")
+
+
+@click.command("config-schema")
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def config_schema(out: Path | None, debug: bool) -> None:
+    """Print the JSON Schema of mlgate.yaml (for editor completion)."""
+    import json
+
+    from mlgate.config import config_json_schema
+
+    text = json.dumps(config_json_schema(), indent=2, sort_keys=True) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")

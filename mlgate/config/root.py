@@ -1,0 +1,55 @@
+"""The root ``mlgate.yaml`` model."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from mlgate.config._base import Section
+from mlgate.config.data import BaselineSource, DataConfig, ModelSource
+from mlgate.config.gates import Gates
+from mlgate.config.report import ReportConfig
+from mlgate.metrics_registry import METRICS, Task
+
+
+class SchemaRef(Section):
+    path: str = Field(description="pandera YAML, pandera Python 'module:attribute', or a GE suite JSON.")
+    kind: Literal["auto", "pandera-yaml", "pandera-python", "great-expectations"] = "auto"
+
+
+class Config(Section):
+    """mlgate.yaml, version 1."""
+
+    version: Literal[1] = Field(description="Config format version; must be 1.")
+    task: Task = Field(description="binary | multiclass | regression")
+    data: DataConfig
+    schema_: str | SchemaRef | None = Field(
+        None, alias="schema", description="Schema for the data gate (path or {path, kind})."
+    )
+    candidate: ModelSource
+    baseline: BaselineSource | None = None
+    gates: Gates = Field(default_factory=Gates)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if self.task is Task.BINARY and self.data.positive is None:
+            raise ValueError("@data.positive@required for task 'binary': the positive class value")
+        perf = self.gates.performance
+        if perf is not None:
+            for name in perf.metrics:
+                spec = METRICS[name]
+                if self.task not in spec.tasks:
+                    ok = ", ".join(sorted(n for n, s in METRICS.items() if self.task in s.tasks))
+                    raise ValueError(
+                        f"@gates.performance.metrics.{name}@not defined for task "
+                        f"'{self.task.value}'; use one of: {ok}"
+                    )
+        return self
+
+    @property
+    def schema_ref(self) -> SchemaRef | None:
+        if self.schema_ is None or isinstance(self.schema_, SchemaRef):
+            return self.schema_
+        return SchemaRef(path=self.schema_)

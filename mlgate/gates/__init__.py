@@ -1,0 +1,12 @@
+"""Gate registry: name -> gate class, in the order gates run and are shown."""
+
+from __future__ import annotations
+
+from mlgate.gates.interface import Gate
+from mlgate.gates.performance import PerformanceGate
+
+REGISTRY: dict[str, type[Gate]] = {
+    PerformanceGate.name: PerformanceGate,
+}
+
+__all__ = ["REGISTRY", "Gate"]

@@ -1,0 +1,139 @@
+"""Load everything the gates need into one frozen :class:`GateInputs` (config -> loaders -> inputs)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mlgate.config import LoadedConfig
+from mlgate.errors import InputError
+from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
+from mlgate.io.predictions import align, encode_predictions
+from mlgate.io.sources import local_path
+from mlgate.io.tables import read_table
+from mlgate.metrics_registry import Task
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.config.data import BaselineSource, ModelSource
+
+
+def _encode_labels(
+    frame: pd.DataFrame, loaded: LoadedConfig, where: str, extra: list[pd.Series]
+) -> tuple[object, tuple[object, ...]]:
+    import numpy as np
+    import pandas as pd
+
+    cfg = loaded.config
+    label = cfg.data.label
+    if label not in frame.columns:
+        raise InputError(
+            f"{where}: no label column '{label}' (data.label)",
+            hint=f"columns found: {', '.join(map(str, frame.columns[:30]))}",
+        )
+    col = frame[label]
+    nan = col.isna().to_numpy()
+    if nan.any():
+        i = int(nan.argmax())
+        raise InputError(f"{where}: row {i + 1}: label '{label}' is missing in {int(nan.sum())} rows")
+    if cfg.task is Task.REGRESSION:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+        bad = ~np.isfinite(values)
+        if bad.any():
+            i = int(bad.argmax())
+            raise InputError(f"{where}: row {i + 1}: label '{col.iloc[i]}' is not a number")
+        return values, ()
+    text = col.astype(str)
+    if cfg.task is Task.BINARY:
+        pos = str(cfg.data.positive)
+        others = sorted(set(text.unique()) - {pos})
+        for s in extra:
+            others = sorted(set(others) | (set(s.astype(str).unique()) - {pos}))
+        if pos not in set(text.unique()) and not others:
+            raise InputError(f"{where}: label column '{label}' is empty")
+        if len(others) > 1:
+            raise InputError(
+                f"{where}: binary task but label/predictions have more than two classes: "
+                f"{', '.join([pos, *others][:6])}",
+                hint="set task: multiclass, or fix the label values",
+            )
+        negative = others[0] if others else f"not {pos}"
+        classes: tuple[object, ...] = (negative, pos)
+    else:
+        values_seen = set(text.unique())
+        for s in extra:
+            values_seen |= set(s.astype(str).unique())
+        classes = tuple(sorted(values_seen))
+    lookup = {str(c): i for i, c in enumerate(classes)}
+    return text.map(lookup).to_numpy(dtype="int64"), classes
+
+
+def _predictions_frame(loaded: LoadedConfig, source: ModelSource | BaselineSource, key: str) -> tuple[pd.DataFrame, str]:
+    assert source.predictions is not None
+    path = local_path(loaded, source.predictions, f"{key}.predictions")
+    return read_table(path, display=source.predictions), source.predictions
+
+
+def build_inputs(loaded: LoadedConfig) -> GateInputs:
+    """Read and check every input. Raises :class:`InputError` naming the file, column or row."""
+    cfg = loaded.config
+    eval_path = local_path(loaded, cfg.data.eval, "data.eval")
+    frame = read_table(eval_path, null_values=cfg.data.null_values, display=cfg.data.eval)
+    where = cfg.data.eval
+    id_col = cfg.data.id
+    if id_col is not None and id_col not in frame.columns:
+        raise InputError(f"{where}: no id column '{id_col}' (data.id)")
+    eval_ids = frame[id_col] if id_col is not None else None
+
+    raw_preds: dict[str, tuple[pd.DataFrame, str]] = {}
+    model_preds: dict[str, PredictionSet] = {}
+    for key, source in (("candidate", cfg.candidate), ("baseline", cfg.baseline)):
+        if source is None:
+            continue
+        if source.predictions is not None:
+            preds, pwhere = _predictions_frame(loaded, source, key)
+            raw_preds[key] = (align(preds, eval_ids, id_col, len(frame), pwhere), pwhere)
+        elif source.model is not None:
+            raw_preds[key + ".model"] = (frame, source.model)
+
+    extra = [p["prediction"] for p, _ in raw_preds.values() if "prediction" in p.columns and p is not frame]
+    y_true, classes = _encode_labels(frame, loaded, where, extra)
+    eval_data = EvalData(
+        frame=frame,
+        y_true=y_true,  # type: ignore[arg-type]
+        classes=classes,
+        source=where,
+        ids=eval_ids.to_numpy() if eval_ids is not None else None,
+    )
+    sets: dict[str, PredictionSet] = {}
+    for key, (preds, pwhere) in raw_preds.items():
+        if key.endswith(".model"):
+            from mlgate.io.models import predict_with_model
+
+            name = key.removesuffix(".model")
+            source = cfg.candidate if name == "candidate" else cfg.baseline
+            assert source is not None
+            sets[name] = predict_with_model(loaded, source, name, eval_data)
+        else:
+            sets[key] = encode_predictions(preds, name=key, task=cfg.task, classes=classes, where=pwhere)
+    sets.update(model_preds)
+
+    baseline_metrics = None
+    if cfg.baseline is not None and cfg.baseline.metrics is not None:
+        from mlgate.io.baseline import read_baseline_metrics
+
+        baseline_metrics = read_baseline_metrics(loaded, cfg.baseline.metrics)
+
+    reference = None
+    if cfg.data.reference is not None:
+        ref_path = local_path(loaded, cfg.data.reference, "data.reference")
+        reference = read_table(ref_path, null_values=cfg.data.null_values, display=cfg.data.reference)
+
+    return GateInputs(
+        loaded=loaded,
+        eval=eval_data,
+        candidate=sets.get("candidate"),
+        baseline=sets.get("baseline"),
+        baseline_metrics=baseline_metrics,
+        reference=reference,
+    )

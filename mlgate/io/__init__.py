@@ -1,0 +1,1 @@
+"""Reading inputs: tables, prediction files, baselines and models."""

@@ -1,0 +1,125 @@
+"""``run(loaded) -> Report``: load inputs once, run every configured gate in isolation."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from mlgate import __version__
+from mlgate.config import LoadedConfig
+from mlgate.errors import MlgateError
+from mlgate.gates import REGISTRY
+from mlgate.gates.interface import Gate, GateInputs
+from mlgate.result import ErrorKind, GateResult, Provenance, Report
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _git_sha(cwd: Path) -> str | None:
+    env_sha = os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
+    if env_sha:
+        return env_sha
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
+    cfg = loaded.config
+    values = [cfg.data.eval, cfg.data.reference]
+    for src in (cfg.candidate, cfg.baseline):
+        if src is not None:
+            values += [getattr(src, "predictions", None), getattr(src, "model", None), getattr(src, "metrics", None)]
+    ref = cfg.schema_ref
+    if ref is not None and ":" not in ref.path.replace("\\", "/").split("/")[-1]:
+        values.append(ref.path)
+    return {v: loaded.resolve(v) for v in values if v is not None and not v.startswith("git:")}
+
+
+def provenance(loaded: LoadedConfig) -> Provenance:
+    hashes = {}
+    for shown, real in sorted(_input_paths(loaded).items()):
+        p = Path(real)
+        if p.is_file():
+            hashes[shown] = file_sha256(p)
+    return Provenance(
+        config_sha256=loaded.sha256,
+        inputs=hashes,
+        git_sha=_git_sha(loaded.base_dir),
+        config_path=loaded.path.name,
+    )
+
+
+def config_id(loaded: LoadedConfig) -> str:
+    """One sticky comment per config: the explicit report.id, or a hash-free name from the path."""
+    if loaded.config.report.id:
+        return loaded.config.report.id
+    try:
+        rel = loaded.path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        rel = Path(loaded.path.name)
+    return str(rel).replace("\\", "/")
+
+
+def run_gate(gate: Gate, inputs: GateInputs) -> GateResult:
+    """Run one gate; an exception becomes an ``error`` result for this gate only."""
+    start = time.perf_counter()
+    try:
+        result = gate.run(inputs)
+    except MlgateError as exc:
+        return GateResult(name=gate.name, error=str(exc), error_kind=ErrorKind.INPUT if exc.exit_code == 2 else ErrorKind.INTERNAL, summary="could not be evaluated")
+    except Exception as exc:  # noqa: BLE001 - isolation is the point: one bug must not hide other gates
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+        return GateResult(
+            name=gate.name,
+            error=f"internal error{where}: {type(exc).__name__}: {exc}",
+            error_kind=ErrorKind.INTERNAL,
+            summary="crashed (a bug in mlgate; please report it)",
+        )
+    return GateResult(**{**result.__dict__, "duration_s": time.perf_counter() - start})
+
+
+def run(
+    loaded: LoadedConfig,
+    *,
+    advisory: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Evaluate every configured gate. Raises :class:`InputError` when the inputs cannot be loaded."""
+    from mlgate.inputs import build_inputs
+
+    if progress:
+        progress("loading inputs")
+    inputs = build_inputs(loaded)
+    results = []
+    for name, cls in REGISTRY.items():
+        gate = cls()
+        if not gate.configured(loaded):
+            continue
+        if progress:
+            progress(f"gate {name}")
+        results.append(run_gate(gate, inputs))
+    return Report(
+        gates=tuple(results),
+        provenance=provenance(loaded),
+        mlgate_version=__version__,
+        advisory=advisory,
+        config_id=config_id(loaded),
+        title=loaded.config.report.title,
+    )

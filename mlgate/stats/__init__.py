@@ -1,0 +1,1 @@
+"""Statistics: metrics, paired tests, intervals, drift. Pure numpy/scipy; no I/O."""
