@@ -102,6 +102,11 @@ class GateResult:
     def blocking_checks(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.blocking)
 
+    @property
+    def headline(self) -> str:
+        """The one-line summary shown in tables: the gate's summary, else why it did not run."""
+        return self.summary or self.skipped_reason or self.error or ""
+
 
 @dataclass(frozen=True)
 class Provenance:

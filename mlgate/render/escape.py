@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _ZWSP = "\u200b"
-_MD_PUNCT = re.compile(r"([\\`*_\[\]|~!{}()+])")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")

@@ -122,7 +122,7 @@ def blocking_lines(report: Report, limit: int = 5) -> list[str]:
 def gate_section(gate: GateResult, *, open_: bool, with_tables: bool = True) -> str:
     parts = [
         f"<details{' open' if open_ else ''}><summary><b>{md(gate.name)}</b> — "
-        f"{status_cell(gate.status)}: {md(gate.summary, max_len=200)}</summary>",
+        f"{status_cell(gate.status)}: {md(gate.headline, max_len=200)}</summary>",
         "",
     ]
     if gate.error is not None:
@@ -166,7 +166,7 @@ def render_markdown(
     out += [
         table(
             ["Gate", "Status", "Summary"],
-            [[md(g.name), status_cell(g.status), md(g.summary, max_len=200)] for g in report.gates],
+            [[md(g.name), status_cell(g.status), md(g.headline, max_len=200)] for g in report.gates],
         ),
         "",
     ]

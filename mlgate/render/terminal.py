@@ -22,7 +22,7 @@ def _s(status: Status, color: bool) -> str:
 
 
 def render_terminal(report: Report, *, color: bool) -> str:
-    rows = [[g.name, _s(g.status, color), g.summary] for g in report.gates]
+    rows = [[g.name, _s(g.status, color), g.headline] for g in report.gates]
     lines = [f"mlgate {report.mlgate_version}: {_s(report.status, color)}"]
     lines.append(tabulate(rows, headers=["gate", "status", "summary"], tablefmt="simple", disable_numparse=True))
     blockers = report.blocking_checks()
