@@ -31,6 +31,11 @@ class Config(Section):
     baseline: BaselineSource | None = None
     gates: Gates = Field(default_factory=Gates)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    allow_outside_repo: bool = Field(
+        False,
+        description="Allow input and model paths (or symlinks) that lead outside the repository. "
+        "Off by default: pull requests are untrusted.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
