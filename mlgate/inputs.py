@@ -47,8 +47,11 @@ def _encode_labels(
     if cfg.task is Task.BINARY:
         pos = str(cfg.data.positive)
         others = sorted(set(text.unique()) - {pos})
-        for s in extra:
-            others = sorted(set(others) | (set(s.astype(str).unique()) - {pos}))
+        if not others:
+            # A single-class eval set: the negative class can only be learnt from the predictions;
+            # any further unknown value is then reported by the prediction reader with file and line.
+            for s in extra:
+                others = sorted(set(others) | (set(s.dropna().astype(str).unique()) - {pos}))[:1]
         if pos not in set(text.unique()) and not others:
             raise InputError(f"{where}: label column '{label}' is empty")
         if len(others) > 1:
@@ -62,7 +65,7 @@ def _encode_labels(
     else:
         values_seen = set(text.unique())
         for s in extra:
-            values_seen |= set(s.astype(str).unique())
+            values_seen |= set(s.dropna().astype(str).unique())
         classes = tuple(sorted(values_seen))
     lookup = {str(c): i for i, c in enumerate(classes)}
     return text.map(lookup).to_numpy(dtype="int64"), classes
@@ -86,7 +89,6 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
     eval_ids = frame[id_col] if id_col is not None else None
 
     raw_preds: dict[str, tuple[pd.DataFrame, str]] = {}
-    model_preds: dict[str, PredictionSet] = {}
     for key, source in (("candidate", cfg.candidate), ("baseline", cfg.baseline)):
         if source is None:
             continue
@@ -116,7 +118,6 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
             sets[name] = predict_with_model(loaded, source, name, eval_data)
         else:
             sets[key] = encode_predictions(preds, name=key, task=cfg.task, classes=classes, where=pwhere)
-    sets.update(model_preds)
 
     baseline_metrics = None
     if cfg.baseline is not None and cfg.baseline.metrics is not None:
