@@ -40,9 +40,7 @@ METRICS: dict[str, MetricSpec] = {
     m.name: m
     for m in (
         MetricSpec("accuracy", Direction.HIGHER, _C, False, "(TP+TN)/N", confusion=True),
-        MetricSpec(
-            "balanced_accuracy", Direction.HIGHER, _C, False, "mean per-class recall", confusion=True
-        ),
+        MetricSpec("balanced_accuracy", Direction.HIGHER, _C, False, "mean per-class recall", confusion=True),
         MetricSpec("precision", Direction.HIGHER, _C, False, "TP/(TP+FP); macro for multiclass", True),
         MetricSpec("recall", Direction.HIGHER, _C, False, "TP/(TP+FN); macro for multiclass", True),
         MetricSpec("f1", Direction.HIGHER, _C, False, "2PR/(P+R); macro for multiclass", True),

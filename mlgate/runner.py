@@ -44,7 +44,11 @@ def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
     values = [cfg.data.eval, cfg.data.reference]
     for src in (cfg.candidate, cfg.baseline):
         if src is not None:
-            values += [getattr(src, "predictions", None), getattr(src, "model", None), getattr(src, "metrics", None)]
+            values += [
+                getattr(src, "predictions", None),
+                getattr(src, "model", None),
+                getattr(src, "metrics", None),
+            ]
     ref = cfg.schema_ref
     if ref is not None and ":" not in ref.path.replace("\\", "/").split("/")[-1]:
         values.append(ref.path)
@@ -82,7 +86,12 @@ def run_gate(gate: Gate, inputs: GateInputs) -> GateResult:
     try:
         result = gate.run(inputs)
     except MlgateError as exc:
-        return GateResult(name=gate.name, error=str(exc), error_kind=ErrorKind.INPUT if exc.exit_code == 2 else ErrorKind.INTERNAL, summary="could not be evaluated")
+        return GateResult(
+            name=gate.name,
+            error=str(exc),
+            error_kind=ErrorKind.INPUT if exc.exit_code == 2 else ErrorKind.INTERNAL,
+            summary="could not be evaluated",
+        )
     except Exception as exc:  # noqa: BLE001 - isolation is the point: one bug must not hide other gates
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""

@@ -12,8 +12,11 @@ from mlgate._cli._common import handle_errors
 
 
 @click.command()
-@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the demo project here (default: a temporary folder).")
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo project here (default: a temporary folder).",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def demo(workdir: Path | None, debug: bool) -> None:

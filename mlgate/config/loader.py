@@ -158,7 +158,9 @@ def parse_config(text: str, where: str) -> Config:
     except ValidationError as exc:
         lines = [_format_error(e, where, root) for e in exc.errors()]
         unique = list(dict.fromkeys(lines))
-        raise ConfigError("\n".join(unique[:10]) + (f"\n(and {len(unique) - 10} more)" if len(unique) > 10 else "")) from None
+        raise ConfigError(
+            "\n".join(unique[:10]) + (f"\n(and {len(unique) - 10} more)" if len(unique) > 10 else "")
+        ) from None
 
 
 def load_config(path: str | Path) -> LoadedConfig:

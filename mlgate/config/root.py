@@ -10,7 +10,7 @@ from mlgate.config._base import Section
 from mlgate.config.data import BaselineSource, DataConfig, ModelSource
 from mlgate.config.gates import Gates
 from mlgate.config.report import ReportConfig
-from mlgate.metrics_registry import METRICS, Task
+from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, Task
 
 
 class SchemaRef(Section):
@@ -29,8 +29,8 @@ class Config(Section):
     )
     candidate: ModelSource
     baseline: BaselineSource | None = None
-    gates: Gates = Field(default_factory=Gates)
-    report: ReportConfig = Field(default_factory=ReportConfig)
+    gates: Gates = Field(default_factory=lambda: Gates())
+    report: ReportConfig = Field(default_factory=lambda: ReportConfig())
     allow_outside_repo: bool = Field(
         False,
         description="Allow input and model paths (or symlinks) that lead outside the repository. "
@@ -49,6 +49,22 @@ class Config(Section):
                     ok = ", ".join(sorted(n for n, s in METRICS.items() if self.task in s.tasks))
                     raise ValueError(
                         f"@gates.performance.metrics.{name}@not defined for task "
+                        f"'{self.task.value}'; use one of: {ok}"
+                    )
+        fair = self.gates.fairness
+        if fair is not None:
+            # Regression has group error gaps only; rates need classes (error_gap_* = regression).
+            for name in fair.metrics:
+                if name.startswith("error_gap_") != (self.task is Task.REGRESSION):
+                    ok = ", ".join(
+                        sorted(
+                            n
+                            for n in FAIRNESS_METRICS
+                            if n.startswith("error_gap_") == (self.task is Task.REGRESSION)
+                        )
+                    )
+                    raise ValueError(
+                        f"@gates.fairness.metrics.{name}@not defined for task "
                         f"'{self.task.value}'; use one of: {ok}"
                     )
         return self

@@ -55,11 +55,29 @@ report:
   title: mlgate demo scorecard
 """
 
-NUMERIC = ["duration_months", "credit_amount", "installment_rate", "residence_since", "age",
-           "existing_credits", "num_dependents"]
-CATEGORICAL = ["checking_status", "credit_history", "purpose", "savings", "employment_since",
-               "other_debtors", "property", "installment_plans", "housing", "job", "telephone",
-               "foreign_worker"]
+NUMERIC = [
+    "duration_months",
+    "credit_amount",
+    "installment_rate",
+    "residence_since",
+    "age",
+    "existing_credits",
+    "num_dependents",
+]
+CATEGORICAL = [
+    "checking_status",
+    "credit_history",
+    "purpose",
+    "savings",
+    "employment_since",
+    "other_debtors",
+    "property",
+    "installment_plans",
+    "housing",
+    "job",
+    "telephone",
+    "foreign_worker",
+]
 
 
 def german_csv() -> Path:
@@ -71,7 +89,6 @@ def build_demo(workdir: Path) -> Path:
     import numpy as np
     import pandas as pd
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -121,4 +138,5 @@ def _schema_yaml(frame: object) -> str:
         from mlgate.schema.infer import infer_pandera_yaml
     except ImportError:  # the data gate is not installed in this build
         return ""
-    return infer_pandera_yaml(frame)  # type: ignore[arg-type]
+    text: str = infer_pandera_yaml(frame)  # type: ignore[arg-type]
+    return text

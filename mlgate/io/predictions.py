@@ -26,6 +26,8 @@ def align(
     preds: pd.DataFrame, eval_ids: pd.Series | None, id_col: str | None, n_eval: int, where: str
 ) -> pd.DataFrame:
     """Reorder prediction rows to the eval rows; any mismatch is an error, never a guess."""
+    import pandas as pd
+
     if id_col is None or eval_ids is None:
         if len(preds) != n_eval:
             raise InputError(
@@ -61,7 +63,7 @@ def align(
             f"{where}: no prediction for id '{eid.iloc[i]}' ({int(missing.sum())} eval rows missing)",
             hint="predict every eval row",
         )
-    return indexed.loc[eid.to_numpy()].reset_index(drop=True)
+    return indexed.reindex(pd.Index(eid)).reset_index(drop=True)
 
 
 def _first_bad(mask: np.ndarray) -> int:

@@ -8,4 +8,7 @@ from mlgate.result import Report, report_to_dict
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(report_to_dict(report), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False)
+        + "\n"
+    )

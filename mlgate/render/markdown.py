@@ -88,7 +88,10 @@ def checks_table(checks: Sequence[Check]) -> str:
     cols = [(h, f) for h, f in _OPTIONAL if any(f(c) for c in checks)]
     headers = ["Check", "Status", *[h for h, _ in cols], "Message"]
     ordered = sorted(checks, key=lambda c: -_rank(c.status))
-    rows = [[md(c.name), status_cell(c.status), *[f(c) for _, f in cols], md(c.message, max_len=300)] for c in ordered]
+    rows = [
+        [md(c.name), status_cell(c.status), *[f(c) for _, f in cols], md(c.message, max_len=300)]
+        for c in ordered
+    ]
     return table(headers, rows)
 
 
@@ -133,7 +136,12 @@ def gate_section(gate: GateResult, *, open_: bool, with_tables: bool = True) -> 
         parts += [checks_table(gate.checks), ""]
     if with_tables:
         for t in gate.tables:
-            parts += [f"**{md(t.title)}**", "", table([md(h) for h in t.headers], [[num(v) for v in r] for r in t.rows]), ""]
+            parts += [
+                f"**{md(t.title)}**",
+                "",
+                table([md(h) for h in t.headers], [[num(v) for v in r] for r in t.rows]),
+                "",
+            ]
     for note in gate.notes:
         parts += [f"> {md(note, max_len=500)}", ""]
     parts += ["</details>", ""]
@@ -142,7 +150,10 @@ def gate_section(gate: GateResult, *, open_: bool, with_tables: bool = True) -> 
 
 def footer(report: Report) -> str:
     prov = report.provenance
-    bits = [f"mlgate {md(report.mlgate_version)}", f"config {md(prov.config_path or '')} sha256 {prov.config_sha256[:12]}"]
+    bits = [
+        f"mlgate {md(report.mlgate_version)}",
+        f"config {md(prov.config_path or '')} sha256 {prov.config_sha256[:12]}",
+    ]
     if prov.git_sha:
         bits.append(f"commit {md(prov.git_sha[:12])}")
     if prov.inputs:
@@ -174,7 +185,9 @@ def render_markdown(
         out += [charts, ""]
     if details:
         for gate in report.gates:
-            out.append(gate_section(gate, open_=gate.status in (Status.FAIL, Status.ERROR), with_tables=tables))
+            out.append(
+                gate_section(gate, open_=gate.status in (Status.FAIL, Status.ERROR), with_tables=tables)
+            )
     if artifact_url:
         out += [f"Full report: [scorecard]({safe_url(artifact_url)})", ""]
     out += ["---", footer(report), ""]

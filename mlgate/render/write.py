@@ -30,7 +30,7 @@ def write_report_dir(out: Path, files: Mapping[str, str]) -> None:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, 0o755)  # noqa: S103 - a report directory is meant to be readable
         old = None
         if out.exists():
             old = parent / f".{out.name}.old-{os.getpid()}"

@@ -17,7 +17,8 @@ _EPS64 = float(np.finfo(np.float64).eps)
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
     """k x k counts, rows = true class, columns = predicted class (scikit-learn's layout)."""
-    return np.bincount(y_true * k + y_pred, minlength=k * k).reshape(k, k)
+    counts: np.ndarray = np.bincount(y_true * k + y_pred, minlength=k * k)
+    return counts.reshape(k, k)
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -25,7 +26,7 @@ def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros_like(num, dtype="float64"), where=den > 0)
 
 
-def from_confusion(name: str, cm: np.ndarray, task: Task) -> float:
+def from_confusion(name: str, cm: np.ndarray, task: Task) -> np.ndarray:
     """A confusion metric from counts; ``cm`` may carry a leading batch axis (bootstrap)."""
     cm = np.asarray(cm, dtype="float64")
     diag = np.diagonal(cm, axis1=-2, axis2=-1)
@@ -33,10 +34,10 @@ def from_confusion(name: str, cm: np.ndarray, task: Task) -> float:
     pred_tot = cm.sum(axis=-2)
     n = true_tot.sum(axis=-1)
     if name == "accuracy":
-        return _safe_div(diag.sum(axis=-1), n)  # type: ignore[return-value]
+        return _safe_div(diag.sum(axis=-1), n)
     if name == "balanced_accuracy":
         recall = np.divide(diag, true_tot, out=np.full_like(diag, np.nan), where=true_tot > 0)
-        return np.nanmean(recall, axis=-1)  # type: ignore[no-any-return]
+        return np.asarray(np.nanmean(recall, axis=-1))
     if name in ("precision", "recall", "f1"):
         tp, fp, fn = diag, pred_tot - diag, true_tot - diag
         if name == "precision":
@@ -46,10 +47,10 @@ def from_confusion(name: str, cm: np.ndarray, task: Task) -> float:
         else:
             per = _safe_div(2 * tp, 2 * tp + fp + fn)
         if task is Task.BINARY:
-            return per[..., 1]  # type: ignore[no-any-return]
+            return np.asarray(per[..., 1])
         # Macro average over the labels present in y_true or y_pred, as scikit-learn does.
         present = (true_tot + pred_tot) > 0
-        return _safe_div((per * present).sum(axis=-1), present.sum(axis=-1))  # type: ignore[return-value]
+        return _safe_div((per * present).sum(axis=-1), present.sum(axis=-1))
     raise KeyError(name)
 
 

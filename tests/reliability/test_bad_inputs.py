@@ -42,7 +42,9 @@ def test_bad_input(case: Case, demo_project: Path, cli: Any) -> None:
     assert result.exit_code == 2, f"{case.id}: exit {result.exit_code}\n{result.output}"
     errors = [line for line in result.output.splitlines() if line.startswith("mlgate: error:")]
     assert len(errors) == 1, result.output
-    assert case.culprit in result.output, f"{case.id}: message does not name {case.culprit!r}:\n{result.output}"
+    assert case.culprit in result.output, (
+        f"{case.id}: message does not name {case.culprit!r}:\n{result.output}"
+    )
     assert not (demo_project / "report").exists(), "nothing may be half-written"
 
 
@@ -60,8 +62,20 @@ def test_unreadable_file(demo_template: Path) -> None:
         for p in [root, *root.rglob("*")]:
             os.chmod(p, 0o777 if p.is_dir() else 0o666)
         UNREADABLE.apply(root)
-        cmd = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "mlgate",
-               "check", "-c", str(root / "mlgate.yaml"), "--out", str(root / "report")]
+        cmd = [
+            setpriv,
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "mlgate",
+            "check",
+            "-c",
+            str(root / "mlgate.yaml"),
+            "--out",
+            str(root / "report"),
+        ]
         if os.geteuid() != 0:
             cmd = cmd[4:]
         env = {**os.environ, "HOME": str(base), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

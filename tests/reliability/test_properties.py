@@ -13,11 +13,36 @@ from mlgate.config import parse_config
 from mlgate.errors import ConfigError, InputError
 from mlgate.io.tables import read_table
 
-KEYS = ["version", "task", "data", "eval", "label", "positive", "candidate", "baseline", "predictions",
-        "gates", "performance", "metrics", "accuracy", "min", "max_drop", "fairness", "sensitive", "drift",
-        "schema", "report", "id", "x"]
+KEYS = [
+    "version",
+    "task",
+    "data",
+    "eval",
+    "label",
+    "positive",
+    "candidate",
+    "baseline",
+    "predictions",
+    "gates",
+    "performance",
+    "metrics",
+    "accuracy",
+    "min",
+    "max_drop",
+    "fairness",
+    "sensitive",
+    "drift",
+    "schema",
+    "report",
+    "id",
+    "x",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=True), st.text(max_size=8),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
     st.sampled_from(["binary", "multiclass", "regression", "all", "psi", 1, 0.5]),
 )
 documents = st.recursive(
@@ -48,7 +73,7 @@ def test_config_loader_any_text(text: str) -> None:
         assert str(exc).startswith("mlgate.yaml")
 
 
-CSV_ALPHABET = st.sampled_from(list('ab,1.5-"\n\r\t; \x00\xff\u00e9') + ["NA", "none", ""])
+CSV_ALPHABET = st.sampled_from([*'ab,1.5-"\n\r\t; \x00\xff\u00e9', "NA", "none", ""])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -89,7 +89,9 @@ def test_junit_counts_and_escaping() -> None:
 
 def test_junit_drops_characters_xml_cannot_carry() -> None:
     report = Report(
-        gates=(GateResult(name="g", checks=(Check(name="a\x00b\x1bc", status=Status.FAIL, message="\x07"),)),),
+        gates=(
+            GateResult(name="g", checks=(Check(name="a\x00b\x1bc", status=Status.FAIL, message="\x07"),)),
+        ),
         provenance=Provenance(config_sha256="0" * 64, inputs={}),
         mlgate_version="t",
     )
@@ -101,8 +103,21 @@ def test_json_contract_keys_and_exit_code() -> None:
     assert data["schema_version"] == 1
     assert data["status"] == "error" and data["exit_code"] == 2
     check = data["gates"][1]["checks"][0]
-    assert set(check) >= {"name", "status", "metric", "attribute", "group", "value", "baseline", "delta",
-                          "threshold", "ci_low", "ci_high", "p_value", "message"}
+    assert set(check) >= {
+        "name",
+        "status",
+        "metric",
+        "attribute",
+        "group",
+        "value",
+        "baseline",
+        "delta",
+        "threshold",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "message",
+    }
     assert data["provenance"]["inputs"] == {"data/eval.csv": "b" * 64}
 
 
@@ -124,7 +139,10 @@ def test_json_has_no_nan() -> None:
     ],
 )
 def test_exit_code(statuses: tuple[Status, ...], advisory: bool, expected: int) -> None:
-    gates = tuple(GateResult(name=f"g{i}", checks=(Check(name="c", status=s),)) for i, s in enumerate(statuses))
-    report = Report(gates=gates, provenance=Provenance(config_sha256="", inputs={}), mlgate_version="t",
-                    advisory=advisory)
+    gates = tuple(
+        GateResult(name=f"g{i}", checks=(Check(name="c", status=s),)) for i, s in enumerate(statuses)
+    )
+    report = Report(
+        gates=gates, provenance=Provenance(config_sha256="", inputs={}), mlgate_version="t", advisory=advisory
+    )
     assert report.exit_code == expected

@@ -99,9 +99,7 @@ def test_confusion_metrics_accept_a_batch_axis() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1), st.floats(0, 1)), min_size=2, max_size=60)
-)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1), st.floats(0, 1)), min_size=2, max_size=60))
 def test_binary_property(rows: list[tuple[int, int, float]]) -> None:
     y = np.array([r[0] for r in rows])
     p = np.array([r[1] for r in rows])
