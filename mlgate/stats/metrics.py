@@ -6,6 +6,8 @@ counts instead of rows. Ranking metrics use one sort.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from scipy.stats import rankdata
 
@@ -17,8 +19,8 @@ _EPS64 = float(np.finfo(np.float64).eps)
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
     """k x k counts, rows = true class, columns = predicted class (scikit-learn's layout)."""
-    counts: np.ndarray = np.bincount(y_true * k + y_pred, minlength=k * k)
-    return counts.reshape(k, k)
+    counts = np.bincount(y_true * k + y_pred, minlength=k * k)
+    return cast("np.ndarray", counts.reshape(k, k))
 
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
