@@ -25,7 +25,7 @@ def confusion(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
 
 def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     # scikit-learn's zero_division default: 0 where the denominator is 0.
-    return np.divide(num, den, out=np.zeros_like(num, dtype="float64"), where=den > 0)
+    return cast("np.ndarray", np.divide(num, den, out=np.zeros_like(num, dtype="float64"), where=den > 0))
 
 
 def from_confusion(name: str, cm: np.ndarray, task: Task) -> np.ndarray:
