@@ -19,36 +19,44 @@ CONFIG_OPTION = click.option(
 )
 
 
-def report_files(report: Report, *, html: bool = True) -> dict[str, str]:
+def report_files(report: Report, *, html: bool = True, charts: bool = True) -> dict[str, str]:
     from mlgate.render.json import render_json
     from mlgate.render.junit import render_junit
     from mlgate.render.markdown import render_markdown
+    from mlgate.render.mermaid import mermaid_charts
 
     files = {
-        "scorecard.md": render_markdown(report),
+        "scorecard.md": render_markdown(report, charts=mermaid_charts(report) if charts else None),
         "scorecard.json": render_json(report),
         "junit.xml": render_junit(report),
     }
+    if html:
+        from mlgate.render.html import render_html
+
+        files["scorecard.html"] = render_html(report)
     return files
 
 
 def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = False) -> Report:
     """Load, run, write the report directory and print the terminal summary."""
     from mlgate.config import load_config
-    from mlgate.render.terminal import render_terminal
+    from mlgate.render.terminal import Progress, render_terminal
     from mlgate.render.write import write_report_dir
     from mlgate.runner import run
 
     loaded = load_config(config_path)
-    progress = None
-    if sys.stderr.isatty():
-        def progress(step: str) -> None:
-            click.echo(click.style(f"mlgate: {step}…", dim=True), err=True)
-    report = run(loaded, advisory=advisory, progress=progress)
-    write_report_dir(out, report_files(report, html=loaded.config.report.html))
+    # Step progress only on an interactive stderr: CI logs get the summary alone.
+    progress = Progress(lambda s: click.echo(s, err=True, nl=False)) if sys.stderr.isatty() else None
+    try:
+        report = run(loaded, advisory=advisory, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
+    write_report_dir(out, files)
     if not quiet:
         click.echo(render_terminal(report, color=sys.stdout.isatty()))
-        click.echo(f"report written to {out}/ (scorecard.md, scorecard.json, junit.xml)")
+        click.echo(f"report written to {out}/ ({', '.join(sorted(files))})")
     return report
 
 

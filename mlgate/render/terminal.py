@@ -1,6 +1,16 @@
-"""The compact terminal summary: coloured on a TTY, plain in CI logs."""
+"""The compact terminal summary (coloured on a TTY, plain in CI logs) and step progress for stderr.
+
+Gate summaries and messages quote data (column names, category values, file names). Printed raw, an
+escape sequence in the data could move the cursor, rewrite earlier lines, set the window title or
+hide text (ECMA-48 CSI/OSC sequences), and bidi controls could reorder what is shown (CVE-2021-42574,
+"Trojan Source"), so everything from a report passes through :func:`clean` before it is styled.
+"""
 
 from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
 
 import click
 from tabulate import tabulate
@@ -14,6 +24,21 @@ _COLOURS = {
     Status.SKIP: "bright_black",
     Status.ERROR: "magenta",
 }
+# ECMA-48: CSI (ESC [ ... final), OSC/DCS/PM/APC strings (ESC ] ... BEL or ST), other 2-byte escapes.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
+# C0 and C1 controls, DEL, and the Unicode bidi/direction marks.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_SUMMARY = 90
+
+
+def clean(text: object, max_len: int | None = None) -> str:
+    """``text`` with escape sequences and control characters removed; newlines and tabs become spaces."""
+    s = _ANSI.sub("", str(text))
+    s = s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    s = _CONTROL.sub("", s)
+    if max_len is not None and len(s) > max_len:
+        s = s[: max_len - 1] + "…"
+    return s
 
 
 def _s(status: Status, color: bool) -> str:
@@ -21,16 +46,69 @@ def _s(status: Status, color: bool) -> str:
     return click.style(text, fg=_COLOURS[status], bold=True) if color else text
 
 
+def _counts(gate_checks: tuple[Status, ...]) -> str:
+    if not gate_checks:
+        return ""
+    passed = sum(s in (Status.PASS, Status.SKIP) for s in gate_checks)
+    return f"{passed}/{len(gate_checks)}"
+
+
 def render_terminal(report: Report, *, color: bool) -> str:
-    rows = [[g.name, _s(g.status, color), g.headline] for g in report.gates]
-    lines = [f"mlgate {report.mlgate_version}: {_s(report.status, color)}"]
-    lines.append(tabulate(rows, headers=["gate", "status", "summary"], tablefmt="simple", disable_numparse=True))
+    """Verdict line, one row per gate (status, checks passed, time, summary), then what blocks."""
+    rows = [
+        [
+            clean(g.name, 24),
+            _s(g.status, color),
+            _counts(tuple(c.status for c in g.checks)),
+            f"{g.duration_s:.1f}s" if g.duration_s else "",
+            clean(g.summary, MAX_SUMMARY),
+        ]
+        for g in report.gates
+    ]
+    head = f"{clean(report.title, 60)}: {_s(report.status, color)} (exit {report.exit_code})"
+    lines = [head, tabulate(rows, headers=["gate", "status", "ok", "time", "summary"], tablefmt="simple",
+                            disable_numparse=True)]
     blockers = report.blocking_checks()
     for gate in report.gates:
         if gate.error is not None:
-            lines.append(f"  {_s(Status.ERROR, color)} {gate.name}: {gate.error}")
+            lines.append(f"  {_s(Status.ERROR, color)} {clean(gate.name)}: {clean(gate.error, 300)}")
     for gate, c in blockers[:10]:
-        lines.append(f"  {_s(c.status, color)} {gate.name}: {c.message or c.name}")
+        lines.append(f"  {_s(c.status, color)} {clean(gate.name)}: {clean(c.message or c.name, 300)}")
+    if len(blockers) > 10:
+        lines.append(f"  … and {len(blockers) - 10} more blocking checks in the report")
     if report.advisory and report.status is Status.FAIL:
         lines.append("advisory mode: gate failures do not change the exit code")
+    lines.append(f"mlgate {clean(report.mlgate_version)}")
     return "\n".join(lines)
+
+
+class Progress:
+    """Step progress for a TTY: the running step on one line, then its duration once it is done.
+
+    Called with each new step by :func:`mlgate.runner.run`; :meth:`close` ends the last one. Output goes
+    through ``write`` (the CLI passes stderr) so stdout stays clean for the summary and pipes.
+    """
+
+    def __init__(self, write: Callable[[str], None], *, color: bool = True,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._write, self._color, self._clock = write, color, clock
+        self._step: str | None = None
+        self._start = 0.0
+
+    def _dim(self, text: str) -> str:
+        return click.style(text, dim=True) if self._color else text
+
+    def _finish(self) -> None:
+        if self._step is not None:
+            elapsed = self._clock() - self._start
+            # \r + erase line (CSI 2 K) replaces the "running" line with the finished one.
+            self._write("\r\x1b[2K" + self._dim(f"mlgate: {self._step} ({elapsed:.1f}s)") + "\n")
+            self._step = None
+
+    def __call__(self, step: str) -> None:
+        self._finish()
+        self._step, self._start = clean(step, 100), self._clock()
+        self._write(self._dim(f"mlgate: {self._step} …"))
+
+    def close(self) -> None:
+        self._finish()
