@@ -1,0 +1,289 @@
+"""``fairness`` gate: group metrics of the candidate, absolute limits, and regression vs the baseline.
+
+Aggregates follow fairlearn's definitions (difference = max - min over groups, ratio = min / max;
+equalized odds = the worse of TPR and FPR), optionally against a reference group as Aequitas does.
+Groups smaller than ``min_group_size`` are listed as "too small to judge" and left out of aggregates;
+undefined rates (e.g. TPR with no actual positives) are left out with a warning naming the group.
+Regression against the baseline uses a paired, group-stratified bootstrap of cell counts
+(:mod:`mlgate.stats.fairness`): fail when the metric worsens by more than the allowance and the
+interval of the change excludes "no worsening"; warn (inconclusive) when it worsens by more than the
+allowance but the interval does not exclude it; pass otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mlgate.config import LoadedConfig
+from mlgate.errors import InputError
+from mlgate.gates._fairness_groups import Attribute, attributes
+from mlgate.gates._fairness_table import RATE_NAMES, group_table
+from mlgate.gates.interface import Gate, GateInputs
+from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
+from mlgate.result import Check, GateResult, Status
+from mlgate.stats import fairness as fs
+
+if TYPE_CHECKING:
+    from mlgate.config.gates import FairnessGate as FairnessConfig
+    from mlgate.config.thresholds import MetricThreshold
+
+DEFAULT_METRICS = {
+    Task.BINARY: ("demographic_parity_difference", "equalized_odds_difference"),
+    Task.MULTICLASS: ("demographic_parity_difference", "equalized_odds_difference"),
+    Task.REGRESSION: ("error_gap_mae",),
+}
+
+
+def fmt(x: float | None) -> str:
+    return "undefined" if x is None or not np.isfinite(x) else f"{x:.4g}"
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """One attribute's group rates for both models, and their paired bootstrap resamples."""
+
+    attr: Attribute
+    include: np.ndarray  # groups large enough to judge
+    cand: dict[str, np.ndarray]  # rate -> (G, C)
+    base: dict[str, np.ndarray] | None
+    boot_cand: dict[str, np.ndarray] | None  # rate -> (B, G, C)
+    boot_base: dict[str, np.ndarray] | None
+
+
+def group_stats(
+    attr: Attribute, inputs: GateInputs, gate: FairnessConfig, task: Task, rng: np.random.Generator | None
+) -> GroupStats:
+    """Sufficient statistics -> rates (``rng`` None: no bootstrap)."""
+    ev, cand, base = inputs.eval, inputs.candidate, inputs.baseline
+    assert cand is not None
+    g = len(attr.labels)
+    if task is Task.REGRESSION:
+        sums = fs.error_sums(attr.codes, g, ev.y_true, cand.y_pred, base.y_pred if base else None)
+        rc, rb = fs.regression_rates(sums, 0), fs.regression_rates(sums, 1) if base else None
+        bc = bb = None
+        if base is not None and rng is not None:
+            s = fs.mae_resample(sums, gate.n_boot, rng)
+            bc, bb = {"mae": s[..., 0:1]}, {"mae": s[..., 1:2]}
+        sizes = sums[:, 0]
+    else:
+        k = len(ev.classes)
+        bc = bb = rb = None
+        if base is None:
+            cm = fs.group_confusion(attr.codes, g, ev.y_true, cand.y_pred, k)
+        else:
+            joint = fs.joint_confusion(attr.codes, g, ev.y_true, cand.y_pred, base.y_pred, k)
+            cm = joint.sum(axis=-1)
+            rb = fs.classification_rates(joint.sum(axis=-2))
+            if rng is not None:
+                samples = fs.stratified_resample(joint, gate.n_boot, rng)
+                bc = fs.classification_rates(samples.sum(axis=-1))
+                bb = fs.classification_rates(samples.sum(axis=-2))
+        rc = fs.classification_rates(cm)
+        sizes = cm.sum(axis=(-2, -1))
+    return GroupStats(attr, sizes >= gate.min_group_size, rc, rb, bc, bb)
+
+
+def _value(name: str, rates: dict[str, np.ndarray], st: GroupStats) -> float:
+    return float(fs.metric_values(name, rates, st.include, st.attr.ref))
+
+
+def explain(name: str, st: GroupStats, classes: tuple[object, ...], task: Task) -> tuple[str, str | None]:
+    """Which groups drive the candidate's value: a phrase for the message and the Check.group text."""
+    d = fs.drivers(name, st.cand, st.include, st.attr.ref)
+    if d is None:
+        return "", None
+    labels, rate = st.attr.labels, st.cand[d.part][:, d.cls]
+    cls = f" (class '{classes[d.cls]}' vs rest)" if task is Task.MULTICLASS else ""
+    ref = " (reference)" if st.attr.ref is not None else ""
+    text = (
+        f"{RATE_NAMES[d.part]}{cls} {fmt(float(rate[d.low]))} for {labels[d.low]} vs "
+        f"{fmt(float(rate[d.high]))} for {labels[d.high]}{ref}"
+    )
+    return text, f"{labels[d.low]} vs {labels[d.high]}"
+
+
+def _allowance(th: MetricThreshold, gate: FairnessConfig, baseline: float) -> float | None:
+    """Allowed worsening: per-metric max_drop / max_drop_relative, else the gate's max_regression."""
+    options = [th.max_drop] if th.max_drop is not None else []
+    if th.max_drop_relative is not None and np.isfinite(baseline):
+        options.append(th.max_drop_relative * abs(baseline))
+    if not options and gate.max_regression is not None:
+        options.append(gate.max_regression)
+    return min(options) if options else None
+
+
+def absolute_check(
+    name: str, th: MetricThreshold, value: float, st: GroupStats, why: str, group: str | None
+) -> Check | None:
+    """The min/max check of one aggregate on the candidate (point value vs the limit)."""
+    if th.min is None and th.max is None:
+        return None
+    attr = st.attr.name
+    if not np.isfinite(value):
+        rates = " / ".join(RATE_NAMES[p] for p in fs.METRIC_PARTS[name][1])
+        return Check(
+            name=name, status=Status.WARN, metric=name, attribute=attr, group=group,
+            message=f"{name} for {attr} cannot be computed: fewer than two judged groups with a "
+            f"defined {rates}",
+        )
+    blocking = Status.FAIL if th.severity == "error" else Status.WARN
+    status, op, bound, text = Status.PASS, "", 0.0, ""
+    if th.min is not None and value < th.min:
+        status, op, bound, text = blocking, ">=", th.min, f"below the minimum {th.min:g}"
+    elif th.max is not None and value > th.max:
+        status, op, bound, text = blocking, "<=", th.max, f"above the maximum {th.max:g}"
+    else:
+        # Name the limit that matters for the metric's direction (a ratio's min, a difference's max).
+        higher = FAIRNESS_METRICS[name] is Direction.HIGHER
+        use_min = th.min is not None and (higher or th.max is None)
+        op, bound = (">=", th.min) if use_min else ("<=", th.max)  # type: ignore[assignment]
+        text = f"{op} {bound:g}"
+    return Check(
+        name=f"{name} {op} {bound:g}", status=status, metric=name, attribute=attr, group=group,
+        value=value, threshold=bound, message=f"{name} for {attr} is {fmt(value)} ({text}): {why}",
+    )
+
+
+def regression_check(
+    name: str,
+    th: MetricThreshold,
+    gate: FairnessConfig,
+    st: GroupStats,
+    value: float,
+    why: str,
+    group: str | None,
+) -> Check | None:
+    """Candidate vs baseline on the same rows, decided on the paired bootstrap interval of the change."""
+    if st.base is None:
+        return None
+    base = _value(name, st.base, st)
+    allowed = _allowance(th, gate, base)
+    if allowed is None:
+        return None
+    attr = st.attr.name
+    if not (np.isfinite(value) and np.isfinite(base)):
+        which = "the candidate" if not np.isfinite(value) else "the baseline"
+        return Check(
+            name=f"{name} vs baseline", status=Status.WARN, metric=name, attribute=attr, group=group,
+            value=value, baseline=base, threshold=allowed,
+            message=f"{name} for {attr} cannot be compared with the baseline: undefined for {which}",
+        )
+    assert st.boot_cand is not None and st.boot_base is not None
+    # Paired: both models' aggregates come from the same resampled rows (the joint cell counts).
+    delta_boot = fs.metric_values(name, st.boot_cand, st.include, st.attr.ref) - fs.metric_values(
+        name, st.boot_base, st.include, st.attr.ref
+    )
+    lo, hi = fs.percentile_interval(delta_boot, gate.confidence)
+    delta = value - base
+    sign = 1.0 if FAIRNESS_METRICS[name] is Direction.LOWER else -1.0
+    worse, worse_lo = sign * delta, min(sign * lo, sign * hi)
+    ci = f"{gate.confidence:.0%} interval of the change [{lo:+.3g}, {hi:+.3g}]"
+    head = f"{name} for {attr}: {fmt(base)} -> {fmt(value)}"
+    if worse > allowed and worse_lo > 0:
+        status = Status.FAIL if th.severity == "error" else Status.WARN
+        msg = f"{head}, worse by {worse:.3g} (allowed {allowed:g}; {ci}): {why}"
+    elif worse > allowed:
+        status = Status.WARN
+        msg = (
+            f"{head}, worse by {worse:.3g} (allowed {allowed:g}) but the {ci} includes no worsening: "
+            f"inconclusive; more rows per group would decide. {why}"
+        )
+    else:
+        status = Status.PASS
+        msg = f"{head}, change {delta:+.3g} within the allowed worsening {allowed:g} ({ci})"
+    return Check(
+        name=f"{name} vs baseline", status=status, message=msg, metric=name, attribute=attr,
+        group=group, value=value, baseline=base, delta=delta, threshold=allowed, ci_low=lo, ci_high=hi,
+        details={"resamples": int(np.isfinite(delta_boot).sum())},
+    )
+
+
+def coverage_checks(
+    st: GroupStats, metrics: list[str], gate: FairnessConfig, task: Task, classes: tuple[object, ...]
+) -> list[Check]:
+    """Warnings for groups too small to judge and for undefined rates (named, never dropped silently)."""
+    attr, out = st.attr, []
+    small = [f"{attr.labels[i]} (n={int(st.cand['size'][i, 0])})" for i in np.flatnonzero(~st.include)]
+    if small:
+        out.append(Check(
+            name="groups too small to judge", status=Status.WARN, attribute=attr.name,
+            group=", ".join(attr.labels[i] for i in np.flatnonzero(~st.include)),
+            details={"min_group_size": gate.min_group_size},
+            message=f"{len(small)} group(s) of {attr.name} below min_group_size {gate.min_group_size}, "
+            f"shown but not judged: {', '.join(small)}",
+        ))
+    used = dict.fromkeys(p for m in metrics for p in fs.METRIC_PARTS[m][1])
+    parts = {p: [m for m in metrics if p in fs.METRIC_PARTS[m][1]] for p in used}
+    notes, groups = [], []
+    for part, users in parts.items():
+        values = st.cand[part]
+        for i in np.flatnonzero(st.include):
+            bad = [c for c in range(values.shape[1]) if not np.isfinite(values[i, c])]
+            if not bad:
+                continue
+            cls = ""
+            if task is Task.MULTICLASS:
+                cls = f" for class {', '.join(repr(str(classes[c])) for c in bad)}"
+            why = fs.UNDEFINED_BECAUSE.get(part, "empty group")
+            notes.append(f"{RATE_NAMES[part]} of {attr.labels[i]}{cls} is undefined ({why}); "
+                         f"left out of {', '.join(users)}")
+            groups.append(attr.labels[i])
+    if notes:
+        out.append(Check(
+            name="undefined rates", status=Status.WARN, attribute=attr.name,
+            group=", ".join(dict.fromkeys(groups)),
+            message="; ".join(notes) + " (fairlearn would count it as 0)",
+        ))
+    return out
+
+
+class FairnessGate(Gate):
+    name = "fairness"
+
+    def configured(self, loaded: LoadedConfig) -> bool:
+        return loaded.config.gates.fairness is not None
+
+    def run(self, inputs: GateInputs) -> GateResult:
+        from mlgate.config.thresholds import MetricThreshold
+
+        cfg = inputs.loaded.config
+        gate = cfg.gates.fairness
+        assert gate is not None
+        if inputs.candidate is None:
+            raise InputError("fairness: no candidate predictions", hint="set candidate.predictions")
+        task, ev = cfg.task, inputs.eval
+        metrics = dict(gate.metrics) or {m: MetricThreshold() for m in DEFAULT_METRICS[task]}
+        wants_boot = inputs.baseline is not None and any(
+            _allowance(th, gate, 0.0) is not None for th in metrics.values()
+        )
+        checks: list[Check] = []
+        tables = []
+        for i, attr in enumerate(attributes(ev.frame, gate, ev.source)):
+            rng = np.random.default_rng([gate.seed, i]) if wants_boot else None
+            st = group_stats(attr, inputs, gate, task, rng)
+            tables.append(group_table(st.attr, st.include, st.cand, st.base, task, ev.classes))
+            checks += coverage_checks(st, list(metrics), gate, task, ev.classes)
+            for name, th in metrics.items():
+                value = _value(name, st.cand, st)
+                why, group = explain(name, st, ev.classes, task)
+                found = [c for c in (absolute_check(name, th, value, st, why, group),
+                                     regression_check(name, th, gate, st, value, why, group)) if c]
+                checks += found or [Check(
+                    name=name, status=Status.PASS, metric=name, attribute=attr.name, group=group, value=value,
+                    message=f"{name} for {attr.name} is {fmt(value)} (no limit configured); {why}",
+                )]
+        notes = []
+        if inputs.baseline is None and any(_allowance(th, gate, 0.0) is not None for th in metrics.values()):
+            notes.append("No baseline predictions: the regression against the baseline was not checked "
+                         "(group metrics need the baseline's predictions on the same rows).")
+        failed = [c for c in checks if c.status is Status.FAIL]
+        if failed:
+            which = ", ".join(dict.fromkeys(f"{c.metric} ({c.attribute}: {c.group})" for c in failed))
+            summary = f"{len(failed)} of {len(checks)} fairness checks failed: {which}"
+        else:
+            summary = f"{len(checks)} fairness checks on {len(tables)} attribute(s), none failed"
+        return GateResult(name=self.name, checks=tuple(checks), summary=summary, tables=tuple(tables),
+                          notes=tuple(notes))
