@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from mlgate.config._base import Section
 from mlgate.config.thresholds import MetricThreshold
@@ -76,6 +76,11 @@ class FairnessGate(Section):
     reference_group: dict[str, str] | None = Field(
         None, description="Compare every group with this one (Aequitas style), e.g. {sex: male}."
     )
+    missing: Literal["group", "error"] = Field(
+        "group",
+        description="Rows whose sensitive value is missing: judged as their own group '(missing)', "
+        "or an input error.",
+    )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
     n_boot: int = Field(1000, ge=100, le=100_000)
     seed: int = 0
@@ -85,6 +90,28 @@ class FairnessGate(Section):
     def _known(cls, v: dict[str, MetricThreshold]) -> dict[str, MetricThreshold]:
         _check_names(list(v), list(FAIRNESS_METRICS), "fairness metric")
         return v
+
+    @field_validator("sensitive")
+    @classmethod
+    def _some(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("name at least one sensitive column")
+        if len(set(v)) != len(v):
+            raise ValueError("a column is listed twice")
+        return v
+
+    @model_validator(mode="after")
+    def _groups(self) -> FairnessGate:
+        for i, combo in enumerate(self.intersections):
+            if len(combo) < 2 or len(set(combo)) != len(combo):
+                raise ValueError(f"@intersections.{i}@an intersection names two or more different columns")
+        for col in self.reference_group or {}:
+            if col not in self.sensitive:
+                raise ValueError(
+                    f"@reference_group.{col}@'{col}' is not a sensitive column; "
+                    f"sensitive: {', '.join(self.sensitive)}"
+                )
+        return self
 
 
 class DriftColumn(Section):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from mlgate.gates.fairness import FairnessGate
 from mlgate.gates.interface import Gate
 from mlgate.gates.performance import PerformanceGate
 
 REGISTRY: dict[str, type[Gate]] = {
     PerformanceGate.name: PerformanceGate,
+    FairnessGate.name: FairnessGate,
 }
 
 __all__ = ["REGISTRY", "Gate"]
