@@ -1,0 +1,153 @@
+"""The composite action (action.yml), executed step by step with a GitHub runner's environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from envs import PIP_ENV, ROOT
+from ghrunner import ActionRun, run_action
+
+
+
+def _workspace(tmp_path: Path, demo_project: Path) -> Path:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    shutil.move(str(demo_project), workspace / "model")
+    return workspace
+
+
+def _run(mlgate_source: Path, workspace: Path, tmp_path: Path, path_first: Path | None, **inputs: str) -> ActionRun:
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    env = dict(PIP_ENV)
+    if path_first is not None:
+        env["PATH"] = f"{path_first}{os.pathsep}{os.environ['PATH']}"
+    defaults = {"python-version": "", "working-directory": "model", "publish": "none"}
+    return run_action(mlgate_source, {**defaults, **inputs}, workspace=workspace, tmp=runner_temp, env=env)
+
+
+def _test_env_bin() -> Path:
+    """``bin`` of the environment running the tests (holds an installed ``mlgate``)."""
+    import sys
+
+    return Path(sys.executable).parent
+
+
+def test_local_install_and_passing_gate(mlgate_source: Path, demo_project: Path, tmp_path: Path,
+                                        throwaway_venv: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    run = _run(mlgate_source, workspace, tmp_path, throwaway_venv, version="local", extras="ge, onnx")
+
+    assert run.step("resolve").outputs == {"spec": f"{mlgate_source}[ge,onnx]"}
+    install = run.step("Install mlgate")
+    assert install.returncode == 0, install.stderr
+    assert install.stdout.strip().endswith("mlgate 0.1.0")
+    # Installed into the job's python, not the test environment.
+    assert (throwaway_venv / "mlgate").exists()
+    assert run.step("Set up Python").kind == "skipped"  # python-version: ''
+
+    report_dir = workspace / "model" / "mlgate-report"
+    assert run.outputs == {"status": "pass", "exit-code": "0", "report-dir": str(report_dir)}
+    assert json.loads((report_dir / "scorecard.json").read_text())["status"] == "pass"
+    upload = run.step("Upload the report")
+    assert upload.kind == "uses" and upload.uses.startswith("actions/upload-artifact@")
+    assert upload.with_ == {"name": "mlgate-report", "path": str(report_dir), "if-no-files-found": "warn"}
+    assert not run.failed
+    # The token reaches mlgate through the environment and is never echoed.
+    assert all("ghs_fake_token" not in s.stdout + s.stderr for s in run.steps)
+
+
+def _fail_accuracy(project: Path) -> None:
+    config = project / "mlgate.yaml"
+    config.write_text(config.read_text().replace("accuracy: {min: 0.70", "accuracy: {min: 0.99"))
+
+
+def test_failing_gate_fails_the_job_after_uploading(mlgate_source: Path, demo_project: Path,
+                                                    tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    _fail_accuracy(workspace / "model")
+    run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled",
+               **{"report-dir": "out/report", "artifact-name": "gate-py312"})
+
+    assert run.step("Install mlgate").kind == "skipped"
+    report_dir = workspace / "model" / "out" / "report"
+    assert run.outputs == {"status": "fail", "exit-code": "1", "report-dir": str(report_dir)}
+    assert run.step("Upload the report").with_["name"] == "gate-py312"
+    verdict = run.step("Verdict")
+    assert verdict.returncode == 1
+    assert "::error title=mlgate::gate verdict fail (exit code 1)" in verdict.stdout
+    assert run.failed
+
+
+def test_advisory_reports_fail_but_passes_the_job(mlgate_source: Path, demo_project: Path,
+                                                  tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    _fail_accuracy(workspace / "model")
+    run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled",
+               advisory="true", **{"upload-report": "false"})
+    assert run.outputs["status"] == "fail"
+    assert run.outputs["exit-code"] == "0"
+    assert run.step("Upload the report").kind == "skipped"
+    assert not run.failed
+
+
+def test_invalid_config_is_exit_2_with_error_status(mlgate_source: Path, demo_project: Path,
+                                                    tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    (workspace / "model" / "mlgate.yaml").write_text("version: 1\ntask: binary\nbogus: 1\n")
+    run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled")
+    assert run.outputs["status"] == "error"
+    assert run.outputs["exit-code"] == "2"
+    assert "bogus" in run.step("check").stderr
+    assert run.failed
+
+
+@pytest.mark.parametrize(
+    ("version", "extras", "spec"),
+    [
+        ("", "", "mlgate"),
+        ("latest", "ge", "mlgate[ge]"),
+        ("0.1.0", "", "mlgate==0.1.0"),
+        ("0.2.0rc1", "ge,onnx", "mlgate[ge,onnx]==0.2.0rc1"),
+        (">=0.1,<0.2", "", "mlgate>=0.1,<0.2"),
+        ("preinstalled", "ge", ""),
+    ],
+)
+def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spec: str, tmp_path: Path) -> None:
+    run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
+                     only=("resolve",))
+    assert run.step("resolve").outputs == {"spec": spec}
+
+
+@pytest.mark.parametrize(
+    ("version", "extras"),
+    [("1.0; rm -rf /", ""), ("git+https://evil.example/x", ""), ("", "ge]; touch pwned; #"), ("$(id)", "")],
+)
+def test_hostile_inputs_are_rejected_before_pip(version: str, extras: str, tmp_path: Path) -> None:
+    run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
+                     only=("resolve",))
+    step = run.step("resolve")
+    assert step.returncode == 2
+    assert "::error title=mlgate::input" in step.stdout
+    assert step.outputs == {}
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_action_metadata_is_complete() -> None:
+    meta = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert set(meta["inputs"]) >= {"config", "python-version", "version", "extras", "publish", "advisory",
+                                   "token", "working-directory", "upload-report"}
+    assert set(meta["outputs"]) == {"status", "exit-code", "report-dir"}
+    assert meta["inputs"]["token"]["default"] == "${{ github.token }}"
+    assert meta["branding"]["icon"] and meta["branding"]["color"]
+    setup = next(s for s in meta["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+    assert "inputs.config" in setup["with"]["cache-dependency-path"]
+    assert "requirements" in setup["with"]["cache-dependency-path"]
+    for step in meta["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), f"expression inside run: in step {step.get('name')}"
