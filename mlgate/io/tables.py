@@ -1,35 +1,24 @@
-"""Read evaluation tables (CSV, CSV.gz, Parquet, JSON Lines) without silently repairing them."""
+"""Read evaluation tables (CSV, CSV.gz, Parquet, JSON Lines) without silently repairing them.
+
+The format is chosen by the extension and checked against the content (:mod:`mlgate.io.sniff`). CSV
+goes through the strict pyarrow reader of :mod:`mlgate.io.csv_reader`; Parquet through pyarrow with
+column pruning; JSON Lines through pyarrow's JSON reader. Null spellings are only those configured in
+``data.null_values``: category values such as ``none`` stay values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
+from mlgate.io.sniff import SUFFIXES, sniff, table_format
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq", ".jsonl", ".jsonl.gz", ".ndjson")
-
-
-def table_format(path: Path) -> str:
-    name = path.name.lower()
-    for suffix, kind in (
-        (".csv.gz", "csv"),
-        (".csv", "csv"),
-        (".parquet", "parquet"),
-        (".pq", "parquet"),
-        (".jsonl.gz", "jsonl"),
-        (".jsonl", "jsonl"),
-        (".ndjson", "jsonl"),
-    ):
-        if name.endswith(suffix):
-            return kind
-    raise InputError(
-        f"{path}: unsupported file type", hint=f"use one of {', '.join(SUFFIXES)}"
-    )
+__all__ = ["SUFFIXES", "read_table", "table_format"]
 
 
 def read_table(
@@ -38,35 +27,102 @@ def read_table(
     columns: Sequence[str] | None = None,
     null_values: Sequence[str] = ("",),
     display: str | None = None,
+    missing: Literal["error", "ignore"] = "error",
 ) -> pd.DataFrame:
-    """Read a table; ``display`` is the name used in messages (defaults to the path)."""
-    import pandas as pd
+    """Read a table; ``display`` is the name used in messages (defaults to the path).
 
+    ``columns`` limits what is loaded. With ``missing="error"`` every listed column must exist; with
+    ``"ignore"`` absent ones are skipped (the gate that needs a column reports its absence).
+    """
     p = Path(path)
     where = display or str(path)
     if not p.exists():
         raise InputError(f"{where}: file not found", hint="check the path in mlgate.yaml")
     if p.is_dir():
         raise InputError(f"{where}: is a directory, expected a file")
-    kind = table_format(p)
     try:
-        if kind == "parquet":
-            frame = pd.read_parquet(p, columns=list(columns) if columns is not None else None)
-        elif kind == "csv":
-            frame = pd.read_csv(
-                p,
-                usecols=list(columns) if columns is not None else None,
-                keep_default_na=False,
-                na_values=list(null_values),
-            )
+        sniffed = sniff(p, where)
+        if columns is not None:
+            columns = list(dict.fromkeys(columns))
+        if sniffed.kind == "parquet":
+            frame = _read_parquet(p, where, columns, missing)
         else:
-            frame = pd.read_json(p, lines=True)
-            if columns is not None:
-                frame = frame[list(columns)]
+            from mlgate.io.sniff import read_text_bytes
+
+            data = read_text_bytes(p, sniffed, where)
+            if sniffed.kind == "csv":
+                from mlgate.io.csv_reader import read_csv_bytes
+
+                frame = read_csv_bytes(data, where, columns=columns, null_values=null_values, missing=missing)
+            else:
+                from mlgate.io.jsonl_reader import read_jsonl_bytes
+
+                frame = read_jsonl_bytes(
+                    data, where, columns=columns, null_values=null_values, missing=missing
+                )
     except InputError:
         raise
+    except MemoryError:
+        raise InputError(f"{where}: too large to load in memory", hint="sample the evaluation set") from None
     except (OSError, ValueError, KeyError) as exc:
-        raise InputError(f"{where}: cannot read {kind}: {exc}") from None
+        raise InputError(f"{where}: cannot read: {exc}") from None
     if frame.shape[0] == 0:
         raise InputError(f"{where}: no data rows", hint="the file is empty or has only a header")
+    return frame
+
+
+def table_columns(path: Path, where: str) -> list[str]:
+    """Column names of a table without loading its rows (Parquet footer, CSV header, first JSON line)."""
+    sniffed = sniff(path, where)
+    if sniffed.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt footers
+            raise InputError(f"{where}: not a readable Parquet file: {exc}") from None
+    from mlgate.io.sniff import read_text_bytes
+
+    data = read_text_bytes(path, sniffed, where)
+    if sniffed.kind == "csv":
+        from mlgate.io.csv_reader import header
+
+        return header(data, where)
+    from mlgate.io.jsonl_reader import read_jsonl_bytes
+
+    return list(read_jsonl_bytes(data, where, columns=None, null_values=(), missing="ignore").columns)
+
+
+def _read_parquet(
+    path: Path, where: str, columns: Sequence[str] | None, missing: Literal["error", "ignore"]
+) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError...: all mean a corrupt file
+        raise InputError(
+            f"{where}: not a readable Parquet file: {exc}", hint="re-write it with a Parquet writer"
+        ) from None
+    names = list(schema.names)
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise InputError(f"{where}: duplicated column name '{dup[0]}'", hint="rename one of them")
+    if columns is not None:
+        absent = [c for c in columns if c not in names]
+        if missing == "ignore":
+            columns, absent = [c for c in columns if c in names], []
+        if absent:
+            raise InputError(
+                f"{where}: no column {', '.join(repr(c) for c in absent)}",
+                hint=f"columns found: {', '.join(names[:30])}",
+            )
+    try:
+        table = pq.read_table(path, columns=list(columns) if columns is not None else None)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"{where}: cannot read Parquet: {exc}", hint="re-write it with a Parquet writer"
+        ) from None
+    frame: pd.DataFrame = table.to_pandas()
     return frame
