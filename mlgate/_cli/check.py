@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mlgate._cli._common import handle_errors
+from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
     from mlgate.result import Report
@@ -66,10 +67,19 @@ def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = Fals
               help="Report directory (replaced atomically).")
 @click.option("--advisory", is_flag=True, help="Report, but exit 0 when gates fail (rollout mode).")
 @click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
+@publish_options
 @handle_errors
-def check(config_path: Path, out: Path, advisory: bool, debug: bool) -> None:
+def check(config_path: Path, out: Path, advisory: bool, debug: bool, publish_to: str, require_publish: bool,
+          token: str | None, pr: int | None) -> None:
     """Run every configured gate and write the scorecard."""
     report = evaluate(config_path, out, advisory=advisory)
+    if publish_to != "none":
+        markdown = (out / "scorecard.md").read_text(encoding="utf-8")
+        code = publish_report(report, out, markdown, publish_to=publish_to, token=token, pr=pr,
+                              require=require_publish, debug=debug,
+                              artifact_url=artifact_url_from_config(config_path))
+        if code is not None:
+            sys.exit(code)
     sys.exit(report.exit_code)
 
 

@@ -1,0 +1,180 @@
+"""``mlgate publish DIR`` and the publishing options of ``mlgate check``.
+
+Publishing never changes the gate verdict: a failure is a warning (exit code unchanged) unless
+``--require-publish``, which makes it exit 3. Every line printed here passes through ``mask()`` with
+the token, including ``--debug`` tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from mlgate._cli._common import handle_errors, mask
+
+if TYPE_CHECKING:
+    from mlgate.result import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+TARGETS = ("auto", "github", "gitlab", "none")
+
+
+def publish_options(func: F) -> F:
+    """--publish, --require-publish, --token, --pr (shared by ``check`` and ``publish``)."""
+    options = [
+        click.option(
+            "--publish",
+            "publish_to",
+            type=click.Choice(TARGETS),
+            default="auto",
+            show_default=True,
+            help="Where to post the scorecard: auto detects GitHub Actions / GitLab CI (none locally).",
+        ),
+        click.option(
+            "--require-publish",
+            is_flag=True,
+            help="Exit 3 when publishing fails (default: a warning, exit code unchanged).",
+        ),
+        click.option(
+            "--token",
+            default=None,
+            metavar="TOKEN",
+            help="API token (prefer the env vars MLGATE_GITHUB_TOKEN / GITHUB_TOKEN or "
+            "MLGATE_GITLAB_TOKEN / GITLAB_TOKEN: arguments show up in process lists).",
+        ),
+        click.option(
+            "--pr",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="NUMBER",
+            help="Pull/merge request number (default: from the CI event).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _say(text: str, token: str | None, *, err: bool = True) -> None:
+    click.echo(mask(text, extra=[token] if token else None), err=err)
+
+
+def publish_report(
+    report: Report,
+    report_dir: Path,
+    markdown: str,
+    *,
+    publish_to: str,
+    token: str | None,
+    pr: int | None,
+    require: bool,
+    debug: bool,
+    artifact_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> int | None:
+    """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code)."""
+    from mlgate.ci import CIContext, CIKind
+    from mlgate.publish import PublishRequest, Target, publish, resolve_target
+
+    env = dict(os.environ if environ is None else environ)
+    try:
+        detected = CIContext.detect(env)
+        target = resolve_target(Target(publish_to), detected)
+        if target is Target.NONE:
+            if publish_to != "none" and require:
+                _say(
+                    "mlgate: error: --require-publish, but no CI detected (pass --publish github|gitlab)",
+                    token,
+                )
+                return 3
+            return None
+        kind = CIKind.GITHUB if target is Target.GITHUB else CIKind.GITLAB
+        ctx = (detected if detected.kind is kind else CIContext.for_kind(kind, env)).with_pr(pr)
+        request = PublishRequest(
+            report=report, markdown=markdown, report_dir=report_dir, artifact_url=artifact_url or ctx.run_url
+        )
+        result = publish(request, target=target, ctx=ctx, token=token, environ=env)
+    except Exception as exc:  # noqa: BLE001 - publishing must never change the verdict
+        from mlgate.errors import MlgateError
+
+        if debug:
+            _say(traceback.format_exc(), token)
+        kind_txt = "" if isinstance(exc, MlgateError) else f"internal error: {type(exc).__name__}: "
+        _say(f"mlgate: warning: publishing failed: {kind_txt}{exc}", token)
+        return 3 if require else None
+    for outcome in result.outcomes:
+        for line in outcome.stdout_lines:
+            _say(line, token, err=False)
+        for action in outcome.actions:
+            _say(f"mlgate: {action}", token)
+        for warning in outcome.warnings:
+            _say(f"mlgate: note: {warning}", token)
+    for failure in result.failures:
+        _say(f"mlgate: warning: publishing failed: {failure}", token)
+    if result.failures and require:
+        _say("mlgate: error: --require-publish: exiting 3", token)
+        return 3
+    return None
+
+
+def artifact_url_from_config(config_path: Path) -> str | None:
+    from mlgate.config import load_config
+
+    try:
+        return load_config(config_path).config.report.artifact_url
+    except Exception:  # noqa: BLE001 - the report is already written; a link is optional
+        return None
+
+
+@click.command("publish")
+@click.argument("report_dir", type=click.Path(path_type=Path))
+@publish_options
+@click.option("--artifact-url", default=None, help="Link to the full report, used when the comment is cut.")
+@click.option(
+    "--from-json",
+    is_flag=True,
+    help="Re-render the comment from scorecard.json instead of posting scorecard.md as written "
+    "(use for reports from untrusted runs, e.g. fork pull requests).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
+@handle_errors
+def publish_cmd(
+    report_dir: Path,
+    publish_to: str,
+    require_publish: bool,
+    token: str | None,
+    pr: int | None,
+    artifact_url: str | None,
+    from_json: bool,
+    debug: bool,
+) -> None:
+    """Publish an existing report directory (written by 'mlgate check -o DIR') without rerunning gates.
+
+    \b
+    For the fork-safe two-workflow pattern: an unprivileged job runs 'mlgate check' and uploads the
+    directory; a second job with a write token downloads it and runs 'mlgate publish DIR'.
+    """
+    from mlgate.publish.load import load_report_dir
+    from mlgate.render.markdown import render_markdown
+
+    report, markdown = load_report_dir(report_dir)
+    if from_json:
+        markdown = render_markdown(report, artifact_url=artifact_url)
+    code = publish_report(
+        report,
+        report_dir,
+        markdown,
+        publish_to=publish_to,
+        token=token,
+        pr=pr,
+        require=require_publish,
+        debug=debug,
+        artifact_url=artifact_url,
+    )
+    sys.exit(code or 0)

@@ -1,0 +1,126 @@
+"""Publishing the scorecard: choose the publishers for the CI at hand and run them all.
+
+A publisher failing never stops the others, and never changes the gate verdict: the CLI turns the
+collected failures into warnings (or exit 3 with ``--require-publish``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mlgate.ci import CIContext, CIKind
+from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest, Target
+
+__all__ = [
+    "PublishError",
+    "PublishOutcome",
+    "PublishRequest",
+    "PublishResult",
+    "Publisher",
+    "Target",
+    "publish",
+    "resolve_target",
+]
+
+GITHUB_TOKEN_VARS = ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN")
+GITLAB_TOKEN_VARS = ("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN")
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    outcomes: tuple[PublishOutcome, ...]
+    failures: tuple[PublishError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def resolve_target(target: Target, ctx: CIContext) -> Target:
+    if target is not Target.AUTO:
+        return target
+    if ctx.kind is CIKind.GITHUB:
+        return Target.GITHUB
+    if ctx.kind is CIKind.GITLAB:
+        return Target.GITLAB
+    return Target.NONE
+
+
+def _token(explicit: str | None, environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    if explicit:
+        return explicit
+    for name in names:
+        if environ.get(name):
+            return environ[name]
+    return None
+
+
+def _publishers(
+    target: Target,
+    ctx: CIContext,
+    token: str | None,
+    environ: Mapping[str, str],
+    client_kw: Mapping[str, Any],
+) -> list[Publisher | PublishError]:
+    from mlgate.publish.local import GitHubLocalPublisher, GitLabLocalPublisher
+
+    if target is Target.GITHUB:
+        from mlgate.publish.github import GitHubPublisher
+
+        remote: Publisher | PublishError
+        tok = _token(token, environ, GITHUB_TOKEN_VARS)
+        if tok is None:
+            remote = PublishError(
+                "no GitHub token: the scorecard was not posted on the pull request",
+                hint="pass 'env: GITHUB_TOKEN: ${{ github.token }}' (or MLGATE_GITHUB_TOKEN) to the step",
+            )
+        else:
+            try:
+                remote = GitHubPublisher(ctx, tok, **client_kw)
+            except PublishError as exc:
+                remote = exc
+        return [GitHubLocalPublisher(ctx), remote]
+    if target is Target.GITLAB:
+        from mlgate.publish.gitlab import TOKEN_HINT, GitLabPublisher
+
+        tok = _token(token, environ, GITLAB_TOKEN_VARS)
+        if tok is None:
+            only_job = bool(environ.get("CI_JOB_TOKEN"))
+            remote = PublishError(
+                "no GitLab token"
+                + (" (only CI_JOB_TOKEN, which cannot write notes)" if only_job else "")
+                + ": the scorecard was not posted on the merge request",
+                hint=TOKEN_HINT,
+            )
+        else:
+            try:
+                remote = GitLabPublisher(ctx, tok, **client_kw)
+            except PublishError as exc:
+                remote = exc
+        return [GitLabLocalPublisher(), remote]
+    return []
+
+
+def publish(
+    request: PublishRequest,
+    *,
+    target: Target,
+    ctx: CIContext,
+    token: str | None,
+    environ: Mapping[str, str],
+    client_kw: Mapping[str, Any] | None = None,
+) -> PublishResult:
+    """Run every publisher for ``target`` (already resolved, not ``auto``); collect what failed."""
+    outcomes: list[PublishOutcome] = []
+    failures: list[PublishError] = []
+    for pub in _publishers(target, ctx, token, environ, client_kw or {}):
+        if isinstance(pub, PublishError):
+            failures.append(pub)
+            continue
+        try:
+            outcomes.append(pub.publish(request))
+        except PublishError as exc:
+            failures.append(exc)
+    return PublishResult(tuple(outcomes), tuple(failures))

@@ -1,0 +1,207 @@
+"""GitHub: the sticky PR comment and a check run (or commit status) with the verdict.
+
+REST endpoints (API version 2022-11-28): issue comments (list/create/update/delete), ``GET /user``,
+``POST /repos/{owner}/{repo}/check-runs`` and ``POST /repos/{owner}/{repo}/statuses/{sha}``.
+The base URL comes from ``GITHUB_API_URL`` so GitHub Enterprise Server (``/api/v3``) works too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlgate.ci import CIContext
+from mlgate.publish.body import GITHUB_CHECK_SUMMARY_LIMIT, GITHUB_COMMENT_LIMIT, fit
+from mlgate.publish.http import ApiClient, ApiError, RetryPolicy, error_message
+from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
+from mlgate.publish.sticky import Note, upsert
+from mlgate.render.markdown import marker, render_markdown
+from mlgate.result import Report, Status
+
+# The identity behind the Actions GITHUB_TOKEN: installation tokens cannot call GET /user.
+ACTIONS_BOT = "github-actions[bot]"
+FORK_HINT = (
+    "pull requests from forks get a read-only GITHUB_TOKEN, so the scorecard is in the step summary "
+    "only. To comment anyway, use two workflows: this one uploads the report directory as an artifact; "
+    "a second one, triggered by 'workflow_run' with 'permissions: pull-requests: write, statuses: "
+    "write', downloads it and runs 'mlgate publish DIR --from-json' (docs/publishing.md)"
+)
+
+
+def status_context(report: Report) -> str:
+    return f"mlgate/{report.config_id}"
+
+
+def _verdict(report: Report) -> tuple[str, str, str]:
+    """(commit status state, check-run conclusion, one-line description <= 140 chars)."""
+    status = report.status
+    n = len(report.blocking_checks())
+    if status is Status.ERROR:
+        return "error", "failure", "could not evaluate every gate"
+    if status is Status.FAIL:
+        if report.advisory:
+            return "success", "neutral", f"{n} blocking check(s) failed (advisory: not blocking)"
+        return "failure", "failure", f"{n} blocking check(s) failed"
+    return "success", "success", "all gates passed"
+
+
+class _Comments:
+    """Issue comments of one PR as a sticky.NoteStore."""
+
+    def __init__(self, api: ApiClient, repo: str, number: int) -> None:
+        self.api, self.repo, self.number = api, repo, number
+
+    @staticmethod
+    def _note(d: dict[str, Any]) -> Note:
+        user = d.get("user") or {}
+        return Note(
+            id=int(d["id"]),
+            body=str(d.get("body") or ""),
+            author=str(user.get("login") or ""),
+            url=d.get("html_url"),
+        )
+
+    def list(self) -> list[Note]:
+        items = self.api.paginate(f"/repos/{self.repo}/issues/{self.number}/comments", {"per_page": 100})
+        return [self._note(d) for d in items if isinstance(d, dict)]
+
+    def create(self, body: str) -> Note:
+        return self._note(
+            self.api.json(
+                "POST", f"/repos/{self.repo}/issues/{self.number}/comments", json={"body": body}, ok=(201,)
+            )
+        )
+
+    def update(self, note_id: int, body: str) -> Note:
+        return self._note(
+            self.api.json(
+                "PATCH", f"/repos/{self.repo}/issues/comments/{note_id}", json={"body": body}, ok=(200,)
+            )
+        )
+
+    def delete(self, note_id: int) -> None:
+        self.api.json("DELETE", f"/repos/{self.repo}/issues/comments/{note_id}", ok=(204, 404))
+
+
+class GitHubPublisher(Publisher):
+    name = "github"
+
+    def __init__(
+        self,
+        ctx: CIContext,
+        token: str,
+        *,
+        policy: RetryPolicy | None = None,
+        bot_login: str = ACTIONS_BOT,
+        **client_kw: Any,
+    ) -> None:
+        if not ctx.repository or "/" not in ctx.repository:
+            raise PublishError(
+                "GITHUB_REPOSITORY is not set (expected 'owner/repo')",
+                hint="run inside GitHub Actions, or set GITHUB_REPOSITORY and pass --pr",
+            )
+        self.ctx, self.token, self.policy, self.bot_login = ctx, token, policy, bot_login
+        self.client_kw = client_kw
+
+    def _client(self) -> ApiClient:
+        return ApiClient(
+            self.ctx.api_url or "https://api.github.com",
+            {"Authorization": f"Bearer {self.token}"},
+            secret=self.token,
+            policy=self.policy,
+            extra_headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
+            **self.client_kw,
+        )
+
+    def _identity(self, api: ApiClient) -> str:
+        resp = api.request("GET", "/user")
+        if resp.status_code == 200:
+            return str(resp.json().get("login") or "")
+        if resp.status_code == 401:
+            raise ApiError(
+                f"GET /user: HTTP 401: {api.clean(error_message(resp))}",
+                status=401,
+                hint="the token is invalid or expired; check --token / MLGATE_GITHUB_TOKEN / GITHUB_TOKEN",
+            )
+        # 403 "Resource not accessible by integration": an installation token (GITHUB_TOKEN, apps).
+        return self.bot_login
+
+    def publish(self, request: PublishRequest) -> PublishOutcome:
+        report, repo = request.report, self.ctx.repository
+        assert repo is not None
+        actions: list[str] = []
+        warnings: list[str] = []
+        errors: list[PublishError] = []
+        with self._client() as api:
+            identity = self._identity(api)
+            if self.ctx.pr_number is None:
+                warnings.append(
+                    f"no pull request in this {self.ctx.event_name or 'run'}: comment skipped "
+                    "(pass --pr NUMBER to choose one)"
+                )
+            else:
+                body = fit(report, request.markdown, GITHUB_COMMENT_LIMIT, artifact_url=request.artifact_url)
+                store = _Comments(api, repo, self.ctx.pr_number)
+                try:
+                    what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
+                    actions.append(f"comment {what}: {note.url or note.id}")
+                except ApiError as exc:
+                    errors.append(self._explain(exc, "comment on the pull request"))
+            if self.ctx.head_sha:
+                try:
+                    actions.append(self._status(api, report, request))
+                except ApiError as exc:
+                    errors.append(self._explain(exc, "set the commit status"))
+            else:
+                warnings.append("no head commit SHA: status skipped")
+        if errors:
+            first = errors[0]
+            raise PublishError("; ".join(e.message for e in errors), hint=first.hint)
+        return PublishOutcome(self.name, tuple(actions), tuple(warnings))
+
+    def _explain(self, exc: ApiError, what: str) -> PublishError:
+        if exc.status in (403, 404) and exc.hint is None:
+            hint = (
+                FORK_HINT
+                if self.ctx.is_fork or exc.status == 403
+                else (
+                    "the token cannot see this repository or pull request; check GITHUB_REPOSITORY and --pr"
+                )
+            )
+            return PublishError(f"cannot {what}: {exc.message}", hint=hint)
+        return PublishError(f"cannot {what}: {exc.message}", hint=exc.hint)
+
+    def _status(self, api: ApiClient, report: Report, request: PublishRequest) -> str:
+        """A check run when the token may create one (GitHub App / Actions token with checks: write),
+        else a commit status (any token with statuses: write)."""
+        repo, sha = self.ctx.repository, self.ctx.head_sha
+        state, conclusion, description = _verdict(report)
+        summary = fit(
+            report,
+            render_markdown(report, details=False, artifact_url=request.artifact_url),
+            GITHUB_CHECK_SUMMARY_LIMIT,
+            artifact_url=request.artifact_url,
+        )
+        payload: dict[str, Any] = {
+            "name": status_context(report),
+            "head_sha": sha,
+            "status": "completed",
+            "conclusion": conclusion,
+            "output": {"title": f"{report.title}: {report.status.value}"[:255], "summary": summary},
+        }
+        if self.ctx.run_url:
+            payload["details_url"] = self.ctx.run_url
+        resp = api.request("POST", f"/repos/{repo}/check-runs", json=payload)
+        if resp.status_code == 201:
+            data = resp.json()
+            return f"check run {conclusion}: {data.get('html_url') or data.get('id')}"
+        if resp.status_code not in (403, 404, 422):
+            api.expect(resp, "POST", (201,))
+        status_payload: dict[str, Any] = {
+            "state": state,
+            "context": status_context(report),
+            "description": description[:140],
+        }
+        if self.ctx.run_url:
+            status_payload["target_url"] = self.ctx.run_url
+        api.json("POST", f"/repos/{repo}/statuses/{sha}", json=status_payload, ok=(201,))
+        return f"commit status {state} ({status_context(report)})"

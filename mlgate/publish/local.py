@@ -1,0 +1,138 @@
+"""Outputs that need no API: the GitHub step summary, step outputs and annotations, and GitLab's Code
+Quality report. They work with a read-only token (fork PRs), so they run before any API call.
+
+GitHub limits (docs.github.com, "Workflow commands for GitHub Actions" and "Actions limits"): a step
+summary holds 1 MiB; a step shows 10 error and 10 warning annotations (50 per job). GitLab Code
+Quality format: docs.gitlab.com/ci/testing/code_quality ("Implement a custom tool").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from mlgate.ci import CIContext
+from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, utf8_bytes
+from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
+from mlgate.render.escape import annotation, annotation_property
+from mlgate.result import Check, GateResult, Report, Status
+
+ANNOTATIONS_PER_KIND = 10
+CODE_QUALITY_FILE = "gl-code-quality-report.json"
+
+
+def _append(path: Path, text: str, what: str) -> None:
+    try:
+        with path.open("a", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise PublishError(f"{what} {path}: cannot write: {exc.strerror}") from None
+
+
+def _findings(report: Report) -> list[tuple[GateResult, Check | None, Status]]:
+    """Gate errors, then checks, worst first; advisory failures are warnings (they do not block)."""
+    out: list[tuple[GateResult, Check | None, Status]] = []
+    for gate in report.gates:
+        if gate.error is not None:
+            out.append((gate, None, Status.ERROR))
+        for check in gate.checks:
+            if check.status in (Status.FAIL, Status.ERROR, Status.WARN):
+                status = Status.WARN if report.advisory and check.status is Status.FAIL else check.status
+                out.append((gate, check, status))
+    return out
+
+
+def annotation_lines(report: Report, *, per_kind: int = ANNOTATIONS_PER_KIND) -> list[str]:
+    """``::error``/``::warning`` workflow commands; beyond the per-step limit, one line says how many
+    more there are instead of GitHub silently dropping them."""
+    kinds: dict[str, list[str]] = {"error": [], "warning": []}
+    for gate, check, status in _findings(report):
+        kind = "warning" if status is Status.WARN else "error"
+        title = f"mlgate {gate.name}" + (f": {check.name}" if check else "")
+        message = (check.message or check.name) if check else f"could not be evaluated: {gate.error}"
+        kinds[kind].append(f"::{kind} title={annotation_property(title)}::{annotation(message)}")
+    lines: list[str] = []
+    for kind, items in kinds.items():
+        if len(items) > per_kind:
+            rest = len(items) - (per_kind - 1)
+            items = [
+                *items[: per_kind - 1],
+                f"::{kind} title=mlgate::{rest} more {kind}s: see the step summary or scorecard.md",
+            ]
+        lines += items
+    return lines
+
+
+def step_outputs(report: Report, report_dir: Path) -> str:
+    """``$GITHUB_OUTPUT`` lines; the multi-line form with a random delimiter cannot be injected."""
+    delim = f"mlgate_{secrets.token_hex(8)}"
+    return (
+        f"status={report.status.value}\nexit-code={report.exit_code}\n"
+        f"report-dir<<{delim}\n{report_dir}\n{delim}\n"
+    )
+
+
+class GitHubLocalPublisher(Publisher):
+    name = "github-step"
+
+    def __init__(self, ctx: CIContext) -> None:
+        self.ctx = ctx
+
+    def publish(self, request: PublishRequest) -> PublishOutcome:
+        actions = []
+        if self.ctx.step_summary is not None:
+            text = fit(
+                request.report,
+                request.markdown,
+                STEP_SUMMARY_BYTES - 2,
+                artifact_url=request.artifact_url,
+                measure=utf8_bytes,
+            )
+            _append(self.ctx.step_summary, text + "\n", "GITHUB_STEP_SUMMARY")
+            actions.append("step summary written")
+        if self.ctx.output_file is not None:
+            _append(self.ctx.output_file, step_outputs(request.report, request.report_dir), "GITHUB_OUTPUT")
+            actions.append("step outputs status, exit-code, report-dir set")
+        return PublishOutcome(self.name, tuple(actions), stdout_lines=tuple(annotation_lines(request.report)))
+
+
+def code_quality(report: Report) -> list[dict[str, Any]]:
+    """One Code Quality issue per failing/erroring/warning check, anchored on the config file."""
+    severity = {Status.ERROR: "critical", Status.FAIL: "major", Status.WARN: "minor"}
+    path = report.provenance.config_path or "mlgate.yaml"
+    issues: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for gate, check, status in _findings(report):
+        name = f"mlgate.{gate.name}" + (f".{check.name}" if check else "")
+        text = (check.message or check.name) if check else f"could not be evaluated: {gate.error}"
+        # Stable across runs so GitLab can tell new findings from fixed ones in the MR widget.
+        key = (
+            f"{report.config_id}\0{name}\0{check.attribute if check else ''}\0{check.group if check else ''}"
+        )
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
+        issues.append(
+            {
+                "description": f"{gate.name}: {text}",
+                "check_name": name,
+                "fingerprint": fingerprint,
+                "severity": severity[status],
+                "location": {"path": path, "lines": {"begin": 1}},
+            }
+        )
+    return issues
+
+
+class GitLabLocalPublisher(Publisher):
+    name = "gitlab-codequality"
+
+    def publish(self, request: PublishRequest) -> PublishOutcome:
+        path = request.report_dir / CODE_QUALITY_FILE
+        try:
+            path.write_text(json.dumps(code_quality(request.report), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise PublishError(f"{path}: cannot write: {exc.strerror}") from None
+        return PublishOutcome(self.name, (f"Code Quality report written to {path}",))
