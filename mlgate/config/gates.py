@@ -114,22 +114,104 @@ class FairnessGate(Section):
         return self
 
 
+DriftMethod = Literal["psi", "ks", "wasserstein", "chi2", "js"]
+# Methods that measure an effect size and decide with `max`; the others are p-value tests (`alpha`).
+DRIFT_EFFECT_SIZES = ("psi", "wasserstein", "js")
+# Default `max` of each effect size: PSI 0.2 is the usual "significant shift" line (Siddiqi 2006);
+# 0.1 is Evidently's default for normed Wasserstein and Jensen-Shannon distance.
+DRIFT_DEFAULT_MAX = {"psi": 0.2, "wasserstein": 0.1, "js": 0.1}
+
+
 class DriftColumn(Section):
-    method: Literal["psi", "ks", "wasserstein", "chi2", "js"] | None = None
-    max: float | None = None
+    method: DriftMethod | None = Field(None, description="Statistic for this column (default: the gate's).")
+    max: float | None = Field(None, gt=0, description="Threshold of an effect size for this column.")
+    alpha: float | None = Field(None, gt=0, lt=1, description="Significance level of a p-value test.")
+    kind: Literal["auto", "numeric", "categorical"] = Field(
+        "auto", description="auto: numeric dtypes are numeric, the rest categorical."
+    )
+    severity: Literal["error", "warn"] | None = Field(
+        None, description="error: drift of this column fails the gate; warn: it is only reported."
+    )
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> DriftColumn:
+        if self.kind == "categorical" and self.method in ("ks", "wasserstein"):
+            raise ValueError(f"@method@'{self.method}' needs numbers; use psi, js or chi2 for categories")
+        return self
 
 
 class DriftGate(Section):
-    columns: Literal["all"] | tuple[str, ...] = Field("all", description="'all' or a list of columns.")
-    method: Literal["psi", "ks", "wasserstein", "chi2", "js"] = Field(
+    columns: Literal["all"] | tuple[str, ...] = Field(
+        "all", description="'all' (data.features, else every column but label, id and predictions) or a list."
+    )
+    exclude: tuple[str, ...] = Field((), description="Columns never compared.")
+    method: DriftMethod = Field(
         "psi", description="Default statistic; p-value tests (ks, chi2) are opt-in."
     )
-    max: float = Field(0.2, gt=0, description="A column drifts when its statistic passes this.")
+    categorical_method: Literal["psi", "chi2", "js"] | None = Field(
+        None,
+        description="Statistic for categorical columns when `method` needs numbers (ks, wasserstein); "
+        "default psi.",
+    )
+    max: float | None = Field(
+        None, gt=0, description="A column drifts when its effect size passes this (default per method: "
+        "psi 0.2, wasserstein 0.1, js 0.1)."
+    )
+    alpha: float = Field(0.05, gt=0, lt=1, description="p-value tests (ks, chi2): drift when p < alpha.")
     share_max: float = Field(0.3, ge=0, le=1, description="Fail when more than this share drifts.")
+    column_severity: Literal["error", "warn"] = Field(
+        "error", description="error: one drifted column fails the gate; warn: only `share_max` decides."
+    )
     per_column: dict[str, DriftColumn] = Field(default_factory=dict)
-    bins: int = Field(10, ge=2, le=100)
+    bins: int = Field(10, ge=2, le=100, description="Quantile bins of numeric columns (PSI, JS, chi2).")
+    min_rows: int = Field(30, ge=1, description="Columns with fewer non-missing values are not judged.")
+    missing_max: float = Field(
+        0.05, ge=0, le=1, description="Flag a column whose missing share changes by more than this."
+    )
+    unseen_max: float = Field(
+        0.0, ge=0, le=1, description="Flag a column whose share of categories unseen in the reference "
+        "passes this."
+    )
+    integrity_severity: Literal["error", "warn"] = Field(
+        "warn", description="Severity of the missing-share and unseen-category checks."
+    )
     predictions: bool = Field(True, description="Also compare candidate vs baseline score drift.")
+    prediction_severity: Literal["error", "warn"] = Field(
+        "warn", description="A new model is expected to move its scores: prediction drift warns by default."
+    )
+    label_severity: Literal["error", "warn"] = Field("warn", description="Severity of label drift.")
+    reference_predictions: str | None = Field(
+        None,
+        description="Column of data.reference with the production model's predictions (binary: score "
+        "of the positive class); when set, candidate predictions are compared with it instead.",
+    )
     label: bool = Field(True, description="Also compare the label distribution.")
+
+    @field_validator("columns")
+    @classmethod
+    def _some_columns(cls, v: Literal["all"] | tuple[str, ...]) -> Literal["all"] | tuple[str, ...]:
+        if v != "all" and not v:
+            raise ValueError("list at least one column, or use 'all'")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DriftGate:
+        if self.columns != "all":
+            for col in self.per_column:
+                if col not in self.columns:
+                    raise ValueError(f"@per_column.{col}@'{col}' is not in gates.drift.columns")
+        if self.max is not None and self.method not in DRIFT_EFFECT_SIZES:
+            raise ValueError(
+                f"@max@'{self.method}' is a p-value test: set alpha, or use an effect size "
+                f"({', '.join(DRIFT_EFFECT_SIZES)}) with max"
+            )
+        for col, spec in self.per_column.items():
+            method = spec.method or self.method
+            if spec.max is not None and method not in DRIFT_EFFECT_SIZES:
+                raise ValueError(f"@per_column.{col}.max@'{method}' is a p-value test: set alpha instead")
+            if spec.alpha is not None and method in DRIFT_EFFECT_SIZES:
+                raise ValueError(f"@per_column.{col}.alpha@'{method}' is an effect size: set max instead")
+        return self
 
 
 class SchemaGate(Section):

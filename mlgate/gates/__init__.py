@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlgate.gates.drift import DriftGate
 from mlgate.gates.fairness import FairnessGate
 from mlgate.gates.interface import Gate
 from mlgate.gates.performance import PerformanceGate
@@ -9,6 +10,7 @@ from mlgate.gates.performance import PerformanceGate
 REGISTRY: dict[str, type[Gate]] = {
     PerformanceGate.name: PerformanceGate,
     FairnessGate.name: FairnessGate,
+    DriftGate.name: DriftGate,
 }
 
 __all__ = ["REGISTRY", "Gate"]

@@ -1,0 +1,269 @@
+"""``drift`` gate: feature, prediction and label drift of ``data.eval`` against ``data.reference``.
+
+Effect sizes (PSI, normed Wasserstein, Jensen-Shannon distance) decide by default and p-value tests
+(KS, chi-square) are opt-in: on large samples every p-value is tiny, so a test flags shifts too small
+to matter (Evidently switches from tests to distances above 1,000 rows for the same reason).
+Statistics live in :mod:`mlgate.stats.drift`; this module picks columns, methods and thresholds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mlgate.config import LoadedConfig
+from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn
+from mlgate.config.gates import DriftGate as DriftConfig
+from mlgate.errors import InputError
+from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
+from mlgate.gates.interface import Gate, GateInputs
+from mlgate.metrics_registry import Task
+from mlgate.result import Check, GateResult, Status
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from mlgate.gates.interface import PredictionSet
+    from mlgate.stats.drift import DriftStats
+
+# Column names of mlgate's prediction files: model outputs, never features.
+PREDICTION_COLUMNS = ("prediction", "score")
+def _is_numeric(s: pd.Series) -> bool:
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
+
+
+def _numbers(s: pd.Series, where: str, column: str) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
+    if _is_numeric(s):
+        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        coerced = pd.to_numeric(s, errors="coerce")
+        bad = coerced.isna().to_numpy() & s.notna().to_numpy()
+        if bad.any():
+            i = int(bad.argmax())
+            raise InputError(
+                f"{where}: row {i + 1}: column '{column}' has {s.iloc[i]!r}, not a number",
+                hint=f"set gates.drift.per_column.{column}.kind: categorical, or fix the value",
+            )
+        values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
+    inf = np.isinf(values)
+    if inf.any():
+        i = int(inf.argmax())
+        raise InputError(f"{where}: row {i + 1}: column '{column}' is infinite ({int(inf.sum())} rows)")
+    return values
+
+
+def _codes(ref: pd.Series, cur: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    import pandas as pd
+
+    if ref.dtype != cur.dtype:  # e.g. 1 vs "1": compare the text, keep missing values missing
+        ref, cur = ref.astype("string"), cur.astype("string")
+    codes, uniques = pd.factorize(pd.concat([ref, cur], ignore_index=True), use_na_sentinel=True)
+    return codes[: len(ref)], codes[len(ref) :], [str(u) for u in uniques]
+
+
+def column_stats(
+    ref: pd.Series, cur: pd.Series, kind: str, bins: int, names: tuple[str, str], column: str
+) -> DriftStats:
+    """Statistics of one column; ``kind`` is numeric | categorical | auto."""
+    from mlgate.stats.drift import categorical_drift, numeric_drift
+
+    if kind == "auto":
+        num_ref, num_cur = _is_numeric(ref), _is_numeric(cur)
+        if num_ref != num_cur and ref.notna().any() and cur.notna().any():
+            which = names[0] if num_ref else names[1]
+            raise InputError(
+                f"drift: column '{column}' holds numbers in {which} but text in the other table",
+                hint=f"fix the data, or set gates.drift.per_column.{column}.kind",
+            )
+        kind = "numeric" if num_ref and num_cur else "categorical"
+    if kind == "numeric":
+        return numeric_drift(_numbers(ref, names[0], column), _numbers(cur, names[1], column), bins)
+    rc, cc, labels = _codes(ref, cur)
+    return categorical_drift(rc, cc, labels)
+
+
+def decide(
+    column: str, role: str, stats: DriftStats | None, spec: DriftColumn, gate: DriftConfig, note: str = ""
+) -> Verdict:
+    method = spec.method or gate.method
+    if stats is not None and stats.kind == "categorical" and method in ("ks", "wasserstein"):
+        method = gate.categorical_method or "psi"
+    if method in DRIFT_EFFECT_SIZES:
+        same = method == gate.method
+        threshold = spec.max or (gate.max if same and gate.max is not None else DRIFT_DEFAULT_MAX[method])
+    else:
+        threshold = spec.alpha or gate.alpha
+    if stats is None:
+        return Verdict(column, role, None, method, threshold, status=Status.SKIP, note=note)
+    if min(stats.n_ref, stats.n_cur) < gate.min_rows:
+        why = f"too few values to judge ({stats.n_ref} reference, {stats.n_cur} eval; "
+        why += f"min_rows {gate.min_rows})"
+        return Verdict(column, role, stats, method, threshold, status=Status.SKIP, note=why)
+    value, p = stats.statistic(method)
+    if method in DRIFT_EFFECT_SIZES:
+        drifted = value is not None and value > threshold
+    else:
+        drifted = p is not None and p < threshold
+    severities = {"feature": gate.column_severity, "prediction": gate.prediction_severity}
+    default = severities.get(role, gate.label_severity)
+    blocking = Status.FAIL if (spec.severity or default) == "error" else Status.WARN
+    return Verdict(
+        column, role, stats, method, threshold, value, p, drifted, blocking if drifted else Status.PASS
+    )
+
+
+class DriftGate(Gate):
+    name = "drift"
+
+    def configured(self, loaded: LoadedConfig) -> bool:
+        return loaded.config.gates.drift is not None
+
+    def run(self, inputs: GateInputs) -> GateResult:
+        cfg = inputs.loaded.config
+        gate = cfg.gates.drift
+        assert gate is not None
+        ref = inputs.reference
+        if ref is None:
+            raise InputError("drift: no reference data", hint="set data.reference (e.g. the training table)")
+        names = (cfg.data.reference or "data.reference", inputs.eval.source)
+        columns, notes = self._columns(inputs, gate, ref, names)
+        verdicts = []
+        for col in columns:
+            spec = gate.per_column.get(col, DriftColumn())
+            stats = column_stats(ref[col], inputs.eval.frame[col], spec.kind, gate.bins, names, col)
+            verdicts.append(decide(col, "feature", stats, spec, gate))
+        extra = []
+        if gate.predictions:
+            v, note = prediction_verdict(inputs, gate, names[0])
+            extra += [v] if v else []
+            notes += [note] if note else []
+        if gate.label:
+            v, note = label_verdict(inputs, gate, names)
+            extra += [v] if v else []
+            notes += [note] if note else []
+
+        judged = [v for v in verdicts if v.status is not Status.SKIP]
+        drifted = [v for v in judged if v.drifted]
+        share = len(drifted) / len(judged) if judged else 0.0
+        ordered = sorted([*verdicts, *extra], key=lambda v: (not v.drifted, -v.ratio))
+        checks = [to_check(v) for v in ordered]
+        for v in ordered:
+            checks += integrity_checks(v, gate)
+        share_status = Status.FAIL if share > gate.share_max else Status.PASS
+        checks.insert(0, Check(
+            name=f"drifted share <= {gate.share_max:g}", status=share_status, metric="drift_share",
+            value=share, threshold=gate.share_max,
+            message=f"{len(drifted)} of {len(judged)} feature columns drifted ({share:.0%}; "
+            f"{'more than' if share_status is Status.FAIL else 'at most'} {gate.share_max:.0%} allowed)",
+        ))
+        summary = f"{len(drifted)} of {len(judged)} columns drifted"
+        moved = [v for v in extra if v.drifted]
+        if moved:
+            summary += "; " + " and ".join(v.role for v in moved) + " drifted"
+        return GateResult(
+            name=self.name, checks=tuple(checks), summary=summary,
+            tables=(summary_table(ordered), *bin_tables(ordered)), notes=tuple(notes),
+        )
+
+    @staticmethod
+    def _columns(
+        inputs: GateInputs, gate: DriftConfig, ref: pd.DataFrame, names: tuple[str, str]
+    ) -> tuple[list[str], list[str]]:
+        cfg = inputs.loaded.config
+        frame = inputs.eval.frame
+        if gate.columns != "all":
+            for col in gate.columns:
+                for table, where in ((ref, names[0]), (frame, names[1])):
+                    if col not in table.columns:
+                        raise InputError(
+                            f"{where}: no column '{col}' (gates.drift.columns)",
+                            hint=f"columns found: {', '.join(map(str, table.columns[:30]))}",
+                        )
+            return [c for c in gate.columns if c not in gate.exclude], []
+        skip = {cfg.data.label, cfg.data.id, gate.reference_predictions, *gate.exclude, *PREDICTION_COLUMNS}
+        pool = list(cfg.data.features) if cfg.data.features is not None else [str(c) for c in frame.columns]
+        skip |= {c for c in pool if c.startswith("proba_")}
+        wanted = [c for c in pool if c not in skip]
+        only_eval = [c for c in wanted if c not in ref.columns]
+        notes = []
+        if only_eval:
+            notes.append(f"not in {names[0]}, so not compared: {', '.join(only_eval[:20])}")
+        if cfg.data.features is not None:
+            missing = [c for c in wanted if c not in frame.columns]
+            if missing:
+                raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
+        return [c for c in wanted if c in ref.columns], notes
+
+
+def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: bool) -> pd.Series:
+    """A model's outputs as a column: scores or regression values (numeric), else class labels."""
+    import numpy as np
+    import pandas as pd
+
+    if task is Task.REGRESSION:
+        return pd.Series(p.y_pred, dtype="float64")
+    if scores and p.scores is not None and p.scores.ndim == 1:
+        return pd.Series(p.scores, dtype="float64")
+    return pd.Series(np.asarray([str(c) for c in classes], dtype=object)[p.y_pred], dtype="string")
+
+
+def prediction_verdict(inputs: GateInputs, gate: DriftConfig, ref_name: str) -> tuple[Verdict | None, str]:
+    """Candidate outputs on the eval rows vs the reference's logged predictions, else vs the baseline's.
+
+    Binary tasks compare P(positive) when both sides have scores, regression compares the predicted
+    values, and otherwise (multiclass, no scores) the distribution of predicted classes is compared.
+    """
+    cfg = inputs.loaded.config
+    cand, classes = inputs.candidate, inputs.eval.classes
+    if cand is None:
+        return None, "prediction drift not compared: no candidate predictions"
+    ref = inputs.reference
+    assert ref is not None
+    if gate.reference_predictions is not None:
+        col = gate.reference_predictions
+        if col not in ref.columns:
+            raise InputError(
+                f"{ref_name}: no column '{col}' (gates.drift.reference_predictions)",
+                hint=f"columns found: {', '.join(map(str, ref.columns[:30]))}",
+            )
+        scores = _is_numeric(ref[col]) and cand.scores is not None
+        other = ref[col] if scores or cfg.task is Task.REGRESSION else ref[col].astype("string")
+        against = f"{ref_name} column '{col}'"
+    elif inputs.baseline is not None:
+        base = inputs.baseline
+        scores = cand.scores is not None and base.scores is not None
+        other = _outputs(base, cfg.task, classes, scores)
+        against = "the baseline's predictions on the same eval rows"
+    else:
+        return None, (
+            "prediction drift not compared: no baseline predictions and no gates.drift.reference_predictions"
+        )
+    current = _outputs(cand, cfg.task, classes, scores)
+    what = "score" if scores else ("prediction" if cfg.task is Task.REGRESSION else "predicted class")
+    kind = "numeric" if current.dtype == "float64" else "categorical"
+    stats = column_stats(other, current, kind, gate.bins, (against, cand.source), what)
+    return decide(what, "prediction", stats, DriftColumn(), gate, note=f"candidate vs {against}"), ""
+
+
+def label_verdict(
+    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str]
+) -> tuple[Verdict | None, str]:
+    """The label's distribution in the reference vs the eval data (a prior shift)."""
+    cfg = inputs.loaded.config
+    label = cfg.data.label
+    ref = inputs.reference
+    assert ref is not None
+    if label not in ref.columns:
+        return None, f"label drift not compared: {names[0]} has no column '{label}'"
+    cur = inputs.eval.frame[label]
+    if cfg.task is Task.REGRESSION:
+        stats = column_stats(ref[label], cur, "numeric", gate.bins, names, label)
+    else:
+        as_text = ref[label].astype("string"), cur.astype("string")
+        stats = column_stats(*as_text, "categorical", gate.bins, names, label)
+    return decide(label, "label", stats, gate.per_column.get(label, DriftColumn()), gate), ""
