@@ -68,8 +68,11 @@ def group_table(
             if not include[g]:
                 status = "too small to judge"
             else:
-                undefined = [f"{RATE_NAMES[r]} undefined ({why})" for r, why in UNDEFINED_BECAUSE.items()
-                             if r in cand and r in shown and not np.isfinite(cand[r][g, c])]
+                undefined = [
+                    f"{RATE_NAMES[r]} undefined ({why})"
+                    for r, why in UNDEFINED_BECAUSE.items()
+                    if r in cand and r in shown and not np.isfinite(cand[r][g, c])
+                ]
                 status = "; ".join(undefined) or "judged"
             row.append(status)
             rows.append(tuple(row))

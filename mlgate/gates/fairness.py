@@ -125,7 +125,11 @@ def absolute_check(
     if not np.isfinite(value):
         rates = " / ".join(RATE_NAMES[p] for p in fs.METRIC_PARTS[name][1])
         return Check(
-            name=name, status=Status.WARN, metric=name, attribute=attr, group=group,
+            name=name,
+            status=Status.WARN,
+            metric=name,
+            attribute=attr,
+            group=group,
             message=f"{name} for {attr} cannot be computed: fewer than two judged groups with a "
             f"defined {rates}",
         )
@@ -142,8 +146,14 @@ def absolute_check(
         op, bound = (">=", th.min) if use_min else ("<=", th.max)  # type: ignore[assignment]
         text = f"{op} {bound:g}"
     return Check(
-        name=f"{name} {op} {bound:g}", status=status, metric=name, attribute=attr, group=group,
-        value=value, threshold=bound, message=f"{name} for {attr} is {fmt(value)} ({text}): {why}",
+        name=f"{name} {op} {bound:g}",
+        status=status,
+        metric=name,
+        attribute=attr,
+        group=group,
+        value=value,
+        threshold=bound,
+        message=f"{name} for {attr} is {fmt(value)} ({text}): {why}",
     )
 
 
@@ -167,8 +177,14 @@ def regression_check(
     if not (np.isfinite(value) and np.isfinite(base)):
         which = "the candidate" if not np.isfinite(value) else "the baseline"
         return Check(
-            name=f"{name} vs baseline", status=Status.WARN, metric=name, attribute=attr, group=group,
-            value=value, baseline=base, threshold=allowed,
+            name=f"{name} vs baseline",
+            status=Status.WARN,
+            metric=name,
+            attribute=attr,
+            group=group,
+            value=value,
+            baseline=base,
+            threshold=allowed,
             message=f"{name} for {attr} cannot be compared with the baseline: undefined for {which}",
         )
     assert st.boot_cand is not None and st.boot_base is not None
@@ -195,8 +211,18 @@ def regression_check(
         status = Status.PASS
         msg = f"{head}, change {delta:+.3g} within the allowed worsening {allowed:g} ({ci})"
     return Check(
-        name=f"{name} vs baseline", status=status, message=msg, metric=name, attribute=attr,
-        group=group, value=value, baseline=base, delta=delta, threshold=allowed, ci_low=lo, ci_high=hi,
+        name=f"{name} vs baseline",
+        status=status,
+        message=msg,
+        metric=name,
+        attribute=attr,
+        group=group,
+        value=value,
+        baseline=base,
+        delta=delta,
+        threshold=allowed,
+        ci_low=lo,
+        ci_high=hi,
         details={"resamples": int(np.isfinite(delta_boot).sum())},
     )
 
@@ -208,13 +234,17 @@ def coverage_checks(
     attr, out = st.attr, []
     small = [f"{attr.labels[i]} (n={int(st.cand['size'][i, 0])})" for i in np.flatnonzero(~st.include)]
     if small:
-        out.append(Check(
-            name="groups too small to judge", status=Status.WARN, attribute=attr.name,
-            group=", ".join(attr.labels[i] for i in np.flatnonzero(~st.include)),
-            details={"min_group_size": gate.min_group_size},
-            message=f"{len(small)} group(s) of {attr.name} below min_group_size {gate.min_group_size}, "
-            f"shown but not judged: {', '.join(small)}",
-        ))
+        out.append(
+            Check(
+                name="groups too small to judge",
+                status=Status.WARN,
+                attribute=attr.name,
+                group=", ".join(attr.labels[i] for i in np.flatnonzero(~st.include)),
+                details={"min_group_size": gate.min_group_size},
+                message=f"{len(small)} group(s) of {attr.name} below min_group_size {gate.min_group_size}, "
+                f"shown but not judged: {', '.join(small)}",
+            )
+        )
     used = dict.fromkeys(p for m in metrics for p in fs.METRIC_PARTS[m][1])
     parts = {p: [m for m in metrics if p in fs.METRIC_PARTS[m][1]] for p in used}
     notes, groups = [], []
@@ -228,15 +258,21 @@ def coverage_checks(
             if task is Task.MULTICLASS:
                 cls = f" for class {', '.join(repr(str(classes[c])) for c in bad)}"
             why = fs.UNDEFINED_BECAUSE.get(part, "empty group")
-            notes.append(f"{RATE_NAMES[part]} of {attr.labels[i]}{cls} is undefined ({why}); "
-                         f"left out of {', '.join(users)}")
+            notes.append(
+                f"{RATE_NAMES[part]} of {attr.labels[i]}{cls} is undefined ({why}); "
+                f"left out of {', '.join(users)}"
+            )
             groups.append(attr.labels[i])
     if notes:
-        out.append(Check(
-            name="undefined rates", status=Status.WARN, attribute=attr.name,
-            group=", ".join(dict.fromkeys(groups)),
-            message="; ".join(notes) + " (fairlearn would count it as 0)",
-        ))
+        out.append(
+            Check(
+                name="undefined rates",
+                status=Status.WARN,
+                attribute=attr.name,
+                group=", ".join(dict.fromkeys(groups)),
+                message="; ".join(notes) + " (fairlearn would count it as 0)",
+            )
+        )
     return out
 
 
@@ -269,21 +305,37 @@ class FairnessGate(Gate):
             for name, th in metrics.items():
                 value = _value(name, st.cand, st)
                 why, group = explain(name, st, ev.classes, task)
-                found = [c for c in (absolute_check(name, th, value, st, why, group),
-                                     regression_check(name, th, gate, st, value, why, group)) if c]
-                checks += found or [Check(
-                    name=name, status=Status.PASS, metric=name, attribute=attr.name, group=group, value=value,
-                    message=f"{name} for {attr.name} is {fmt(value)} (no limit configured); {why}",
-                )]
+                found = [
+                    c
+                    for c in (
+                        absolute_check(name, th, value, st, why, group),
+                        regression_check(name, th, gate, st, value, why, group),
+                    )
+                    if c
+                ]
+                checks += found or [
+                    Check(
+                        name=name,
+                        status=Status.PASS,
+                        metric=name,
+                        attribute=attr.name,
+                        group=group,
+                        value=value,
+                        message=f"{name} for {attr.name} is {fmt(value)} (no limit configured); {why}",
+                    )
+                ]
         notes = []
         if inputs.baseline is None and any(_allowance(th, gate, 0.0) is not None for th in metrics.values()):
-            notes.append("No baseline predictions: the regression against the baseline was not checked "
-                         "(group metrics need the baseline's predictions on the same rows).")
+            notes.append(
+                "No baseline predictions: the regression against the baseline was not checked "
+                "(group metrics need the baseline's predictions on the same rows)."
+            )
         failed = [c for c in checks if c.status is Status.FAIL]
         if failed:
             which = ", ".join(dict.fromkeys(f"{c.metric} ({c.attribute}: {c.group})" for c in failed))
             summary = f"{len(failed)} of {len(checks)} fairness checks failed: {which}"
         else:
             summary = f"{len(checks)} fairness checks on {len(tables)} attribute(s), none failed"
-        return GateResult(name=self.name, checks=tuple(checks), summary=summary, tables=tuple(tables),
-                          notes=tuple(notes))
+        return GateResult(
+            name=self.name, checks=tuple(checks), summary=summary, tables=tuple(tables), notes=tuple(notes)
+        )

@@ -166,8 +166,10 @@ def metric_values(
     )  # (..., C, P)
     flat = per.reshape(*per.shape[:-2], -1)
     with np.errstate(invalid="ignore"):
-        worst = np.nanmax(np.where(np.isnan(flat), -np.inf, flat), axis=-1) if kind == "difference" else (
-            np.nanmin(np.where(np.isnan(flat), np.inf, flat), axis=-1)
+        worst = (
+            np.nanmax(np.where(np.isnan(flat), -np.inf, flat), axis=-1)
+            if kind == "difference"
+            else (np.nanmin(np.where(np.isnan(flat), np.inf, flat), axis=-1))
         )
     return np.where(np.isfinite(worst), worst, np.nan)
 

@@ -24,7 +24,9 @@ def test_resample_keeps_group_sizes_and_is_seeded() -> None:
     s2 = fs.stratified_resample(joint, 200, np.random.default_rng(7))
     np.testing.assert_array_equal(s1, s2)
     assert s1.shape == (200, *joint.shape)
-    np.testing.assert_array_equal(s1.sum(axis=(2, 3, 4)), np.broadcast_to(joint.sum(axis=(1, 2, 3)), (200, 3)))
+    np.testing.assert_array_equal(
+        s1.sum(axis=(2, 3, 4)), np.broadcast_to(joint.sum(axis=(1, 2, 3)), (200, 3))
+    )
     # Unbiased: the mean resampled cell equals the observed cell.
     np.testing.assert_allclose(s1.mean(0), joint, rtol=0.1, atol=3)
     s3 = fs.stratified_resample(joint, 200, np.random.default_rng(8))
@@ -89,7 +91,9 @@ def test_mae_resample_matches_row_bootstrap() -> None:
         idx = np.concatenate([rng.choice(r, size=r.size) for r in rows])
         sa = fs.regression_rates(fs.error_sums(g[idx], 3, y[idx], a[idx], b[idx]), 0)
         sb = fs.regression_rates(fs.error_sums(g[idx], 3, y[idx], a[idx], b[idx]), 1)
-        slow.append(float(fs.metric_values("error_gap_mae", sa, every) - fs.metric_values("error_gap_mae", sb, every)))
+        slow.append(
+            float(fs.metric_values("error_gap_mae", sa, every) - fs.metric_values("error_gap_mae", sb, every))
+        )
     assert np.std(fast) == pytest.approx(np.std(slow), rel=0.15)
     point = float(
         fs.metric_values("error_gap_mae", fs.regression_rates(sums, 0), every)

@@ -60,7 +60,9 @@ def _codes(groups: pd.Series | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def _ours(y: np.ndarray, p: np.ndarray, groups: pd.Series | pd.DataFrame, k: int = 2) -> dict[str, np.ndarray]:
+def _ours(
+    y: np.ndarray, p: np.ndarray, groups: pd.Series | pd.DataFrame, k: int = 2
+) -> dict[str, np.ndarray]:
     codes, labels = _codes(groups)
     return fs.classification_rates(fs.group_confusion(codes, len(labels), y, p, k))
 
@@ -111,10 +113,14 @@ def test_group_rates_equal_metricframe_by_group(german: pd.DataFrame) -> None:
             by_group.index = [" & ".join(map(str, i)) for i in by_group.index]
         by_group = by_group.sort_index()
         for rate in FAIRLEARN_RATES:
-            np.testing.assert_allclose(ours[rate][:, 0], by_group[rate].to_numpy(dtype=float), err_msg=f"{what} {rate}")
+            np.testing.assert_allclose(
+                ours[rate][:, 0], by_group[rate].to_numpy(dtype=float), err_msg=f"{what} {rate}"
+            )
         prec = MetricFrame(
             metrics=lambda a, b: precision_score(a, b, zero_division=0.0),
-            y_true=y, y_pred=p, sensitive_features=groups,
+            y_true=y,
+            y_pred=p,
+            sensitive_features=groups,
         ).by_group.to_numpy(dtype=float)
         np.testing.assert_allclose(ours["precision"][:, 0], prec, err_msg=what)
         np.testing.assert_array_equal(ours["size"][:, 0], np.unique(_codes(groups)[0], return_counts=True)[1])
@@ -130,11 +136,17 @@ def test_aggregates_equal_fairlearn(german: pd.DataFrame) -> None:
             got = float(fs.metric_values(name, ours, every))
             assert got == pytest.approx(expected, abs=1e-12), f"{what}: {name}"
         expected_pp = MetricFrame(
-            metrics=lambda a, b: precision_score(a, b, zero_division=0.0), y_true=y, y_pred=p,
+            metrics=lambda a, b: precision_score(a, b, zero_division=0.0),
+            y_true=y,
+            y_pred=p,
             sensitive_features=groups,
         ).difference()
-        assert float(fs.metric_values("predictive_parity_difference", ours, every)) == pytest.approx(expected_pp)
-        expected_acc = MetricFrame(metrics=accuracy_score, y_true=y, y_pred=p, sensitive_features=groups).difference()
+        assert float(fs.metric_values("predictive_parity_difference", ours, every)) == pytest.approx(
+            expected_pp
+        )
+        expected_acc = MetricFrame(
+            metrics=accuracy_score, y_true=y, y_pred=p, sensitive_features=groups
+        ).difference()
         assert float(fs.metric_values("accuracy_difference", ours, every)) == pytest.approx(expected_acc)
 
 
@@ -179,7 +191,9 @@ def test_excluded_groups_and_too_few_groups() -> None:
     )
     assert np.isnan(fs.metric_values("demographic_parity_difference", rates, np.array([True, False, False])))
     # Every selection rate 0: fairlearn's ratio is 0/0 = NaN, and so is ours.
-    assert np.isnan(fs.metric_values("demographic_parity_ratio", {"selection_rate": np.zeros((2, 1))}, np.ones(2, bool)))
+    assert np.isnan(
+        fs.metric_values("demographic_parity_ratio", {"selection_rate": np.zeros((2, 1))}, np.ones(2, bool))
+    )
 
 
 def test_multiclass_one_vs_rest_equals_fairlearn_on_binarised_labels() -> None:
@@ -193,8 +207,12 @@ def test_multiclass_one_vs_rest_equals_fairlearn_on_binarised_labels() -> None:
     per_class = []
     for c in range(3):
         yc, pc = (y == c).astype(int), (p == c).astype(int)
-        mf = MetricFrame(metrics={"tpr": true_positive_rate, "sr": selection_rate}, y_true=yc, y_pred=pc,
-                         sensitive_features=g).by_group
+        mf = MetricFrame(
+            metrics={"tpr": true_positive_rate, "sr": selection_rate},
+            y_true=yc,
+            y_pred=pc,
+            sensitive_features=g,
+        ).by_group
         np.testing.assert_allclose(ours["tpr"][:, c], mf["tpr"].to_numpy(dtype=float))
         np.testing.assert_allclose(ours["selection_rate"][:, c], mf["sr"].to_numpy(dtype=float))
         per_class.append(equalized_odds_difference(yc, pc, sensitive_features=g))
@@ -244,10 +262,9 @@ def test_reference_group_matches_aif360_formulas(german: pd.DataFrame) -> None:
         codes, labels = _codes(german[col])
         ref = labels.index(privileged)
         ours = fs.classification_rates(fs.group_confusion(codes, 2, y, p, 2))
-        every = np.ones(2, dtype=bool)
 
-        def m(name: str) -> float:
-            return float(fs.metric_values(name, ours, every, ref))
+        def m(name: str, ours: dict[str, np.ndarray] = ours, ref: int = ref) -> float:
+            return float(fs.metric_values(name, ours, np.ones(2, dtype=bool), ref))
 
         assert m("demographic_parity_difference") == pytest.approx(abs(spd))
         assert m("demographic_parity_ratio") == pytest.approx(min(di, 1 / di))
