@@ -1,0 +1,82 @@
+"""Mermaid xychart blocks: valid structure, data cannot break out, and the markdown still renders."""
+
+from __future__ import annotations
+
+import re
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mlgate.render.markdown import render_markdown
+from mlgate.render.mermaid import label, mermaid_charts, number
+from tests.render.chart_sample import MERMAID_HOSTILE, chart_report
+from tests.render.sample import HOSTILE, sample_report
+
+# One line of an xychart block, per the grammar in mermaid's xychart.jison.
+STRING = r'"[^"`\n]*"'
+NUM = r"-?\d+(?:\.\d+)?"
+LINE = re.compile(
+    rf"^(xychart-beta|    title {STRING}|    x-axis \[{STRING}(?:, {STRING})*\]"
+    rf"|    y-axis {STRING} {NUM} --> {NUM}|    (?:bar|line) \[{NUM}(?:, {NUM})*\])$"
+)
+
+
+def blocks(md: str) -> list[list[str]]:
+    return [b.split("\n") for b in re.findall(r"```mermaid\n(.*?)\n```", md, re.S)]
+
+
+def test_blocks_have_the_xychart_structure() -> None:
+    text = mermaid_charts(chart_report())
+    found = blocks(text)
+    assert len(found) == 3  # metrics + two fairness panels
+    for lines in found:
+        assert lines[0] == "xychart-beta"
+        bad = [ln for ln in lines if not LINE.match(ln)]
+        assert bad == [], bad
+        cats = re.findall(STRING, next(ln for ln in lines if ln.startswith("    x-axis")))
+        for series in (ln for ln in lines if ln.lstrip().startswith(("bar", "line"))):
+            assert len(re.findall(NUM, series)) == len(cats)
+    # Candidate bars, baseline line, on a shared 0..1 axis.
+    metrics = found[0]
+    assert metrics[2] == '    x-axis ["accuracy", "roc_auc", "log_loss"]'
+    assert metrics[3] == '    y-axis "metric value" 0 --> 1'
+    assert metrics[4:6] == ["    bar [0.77, 0.74, 0.66]", "    line [0.76, 0.8, 0.55]"]
+
+
+def test_hostile_labels_cannot_break_the_block() -> None:
+    text = mermaid_charts(chart_report())
+    assert text.count("```") == 2 * len(blocks(text))
+    for bad in ("%%", "<script", "#quot;", "`x`", "init:"):
+        assert bad not in "\n".join("\n".join(b) for b in blocks(text))
+    assert "@octocat" not in text  # the text description goes through markdown escaping
+
+
+@given(st.text())
+def test_any_label_is_one_safe_quoted_string(s: str) -> None:
+    out = label(s)
+    assert re.fullmatch(STRING, out), out
+    assert not set(out[1:-1]) & set("\"`%#;<>&{}[]\\\n\r")
+
+
+def test_numbers_are_plain_decimals() -> None:
+    assert number(1e-9) == "0" and number(-0.00001) == "0" and number(12345.678) == "12345.678"
+    assert number(0.5) == "0.5"
+
+
+def test_report_without_chartable_gates_has_no_block() -> None:
+    assert mermaid_charts(sample_report().__class__(gates=(), provenance=sample_report().provenance,
+                                                    mlgate_version="t")) == ""
+
+
+def test_markdown_with_charts_renders_with_cmark_gfm() -> None:
+    md = render_markdown(chart_report(), charts=mermaid_charts(chart_report()))
+    html = cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
+    # Each chart is one code block GitHub hands to Mermaid; the tables around it still render.
+    assert html.count('<pre lang="mermaid">') == 3 or html.count('class="language-mermaid"') == 3
+    assert html.count("<table>") >= 4
+    assert "xychart-beta" in html and "<script" not in html
+    for b in re.findall(r"<code[^>]*mermaid[^>]*>(.*?)</code>", html, re.S):
+        assert b.startswith("xychart-beta\n")
+    assert HOSTILE not in md and MERMAID_HOSTILE not in md
