@@ -11,7 +11,7 @@ import pytest
 # The helpers next to this file (envs, ghrunner) are imported by bare name from the test modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from envs import ROOT, make_venv  # noqa: E402
+from envs import ROOT, make_venv
 
 SOURCE_FILES = ("pyproject.toml", "README.md", "LICENSE", "action.yml", ".pre-commit-hooks.yaml")
 

@@ -182,7 +182,8 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
     unknown = set(inputs) - set(declared)
     assert not unknown, f"inputs not declared by the action: {unknown}"
     ctx["inputs"] = {
-        name: inputs.get(name, interpolate(str(spec.get("default", "")), ctx, {})) for name, spec in declared.items()
+        name: inputs.get(name, interpolate(str(spec.get("default", "")), ctx, {}))
+        for name, spec in declared.items()
     }
     event = tmp / "event.json"
     event.write_text('{"pull_request": {"number": 7}}', encoding="utf-8")

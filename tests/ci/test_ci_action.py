@@ -13,7 +13,6 @@ from envs import PIP_ENV, ROOT
 from ghrunner import ActionRun, run_action
 
 
-
 def _workspace(tmp_path: Path, demo_project: Path) -> Path:
     workspace = tmp_path / "workspace"
     workspace.mkdir()
@@ -21,7 +20,8 @@ def _workspace(tmp_path: Path, demo_project: Path) -> Path:
     return workspace
 
 
-def _run(mlgate_source: Path, workspace: Path, tmp_path: Path, path_first: Path | None, **inputs: str) -> ActionRun:
+def _run(mlgate_source: Path, workspace: Path, tmp_path: Path, path_first: Path | None,
+         **inputs: str) -> ActionRun:
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir(exist_ok=True)
     env = dict(PIP_ENV)
@@ -118,7 +118,8 @@ def test_invalid_config_is_exit_2_with_error_status(mlgate_source: Path, demo_pr
         ("preinstalled", "ge", ""),
     ],
 )
-def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spec: str, tmp_path: Path) -> None:
+def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spec: str,
+                                                  tmp_path: Path) -> None:
     run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
                      only=("resolve",))
     assert run.step("resolve").outputs == {"spec": spec}
@@ -145,7 +146,8 @@ def test_action_metadata_is_complete() -> None:
     assert set(meta["outputs"]) == {"status", "exit-code", "report-dir"}
     assert meta["inputs"]["token"]["default"] == "${{ github.token }}"
     assert meta["branding"]["icon"] and meta["branding"]["color"]
-    setup = next(s for s in meta["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/setup-python"))
+    steps = meta["runs"]["steps"]
+    setup = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python"))
     assert setup["with"]["cache"] == "pip"
     assert "inputs.config" in setup["with"]["cache-dependency-path"]
     assert "requirements" in setup["with"]["cache-dependency-path"]
