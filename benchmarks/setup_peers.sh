@@ -10,8 +10,9 @@ ENVS=benchmarks/.envs
 mkdir -p "$ENVS"
 
 declare -A PINS=(
-  # Evidently's current API (Report + DataDriftPreset from evidently.presets).
-  [evidently]="evidently==0.7.23 pyarrow"
+  # Evidently's current API (Report + DataDriftPreset from evidently.presets); it does not import
+  # under pandas 3 (pandas.core.dtypes.common.infer_dtype_from_object is gone).
+  [evidently]="evidently==0.7.23 pandas<3 pyarrow"
   # deepchecks 0.19.1 with the newest versions its requirements allow.
   [deepchecks]="deepchecks==0.19.1 numpy<2 pandas<2.3 scikit-learn<1.6 pyarrow<18 setuptools<81"
 )
