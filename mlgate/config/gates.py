@@ -53,6 +53,11 @@ class SlicesGate(Section):
         "holm", description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg)."
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
+    n_boot: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples per slice.")
+    seed: int = Field(0, description="Seed of every resampling, so scorecards are reproducible.")
+    max_slices: int = Field(
+        50, ge=1, le=10_000, description="Slices judged per column (the largest); the rest are counted."
+    )
 
     @field_validator("metric")
     @classmethod

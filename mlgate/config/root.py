@@ -67,7 +67,27 @@ class Config(Section):
                         f"@gates.fairness.metrics.{name}@not defined for task "
                         f"'{self.task.value}'; use one of: {ok}"
                     )
+        self._check_baseline_needs()
         return self
+
+    def _check_baseline_needs(self) -> None:
+        """Thresholds against the baseline, and slices, cannot be evaluated without a baseline."""
+        perf, sl = self.gates.performance, self.gates.slices
+        if perf is not None and self.baseline is None:
+            for name, th in perf.metrics.items():
+                if th.max_drop is not None or th.max_drop_relative is not None:
+                    raise ValueError(
+                        f"@gates.performance.metrics.{name}@max_drop compares with the baseline, but no "
+                        "baseline is configured: set baseline.predictions, baseline.model or baseline.metrics"
+                    )
+        if sl is not None:
+            if self.task not in METRICS[sl.metric].tasks:
+                raise ValueError(f"@gates.slices.metric@not defined for task '{self.task.value}'")
+            if self.baseline is None or self.baseline.metrics is not None:
+                raise ValueError(
+                    "@gates.slices@compares candidate and baseline on the same rows of each slice: "
+                    "set baseline.predictions or baseline.model (stored metrics have no rows)"
+                )
 
     @property
     def schema_ref(self) -> SchemaRef | None:

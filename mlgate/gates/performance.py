@@ -1,18 +1,26 @@
-"""``performance`` gate: metrics of the candidate against absolute limits and the baseline."""
+"""``performance`` gate: the candidate's metrics against absolute limits and against the baseline.
+
+With baseline predictions (a file or a model scored on the same rows) every metric gets a paired
+comparison (``stats.paired``): delta, interval and a one-sided p-value for "the candidate is worse",
+judged by the configured decision rule (``stats.decision``). With only stored baseline metrics the
+comparison is unpaired, and the scorecard says so.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
+from mlgate.gates._compare_text import fmt, sentence, status_of
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import METRICS, Direction
 from mlgate.result import Check, GateResult, Status
 
-
-def fmt(x: float | None) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.4g}"
+if TYPE_CHECKING:
+    from mlgate.config import PerformanceGate as PerformanceConfig
+    from mlgate.stats.paired import Comparison
 
 
 def absolute_check(
@@ -24,21 +32,38 @@ def absolute_check(
     spec = METRICS.get(metric)
     if lo is not None and value < lo:
         return Check(
-            name=f"{metric} >= {lo:g}", status=blocking, metric=metric, value=value, threshold=lo,
-            message=f"{metric} is {fmt(value)}, below the minimum {lo:g}",
+            name=f"{metric} >= {lo:g}",
+            status=blocking,
+            metric=metric,
+            value=value,
+            threshold=lo,
+            message=f"{metric} is {fmt(value)}, below the minimum {lo:g}.",
         )
     if hi is not None and value > hi:
         return Check(
-            name=f"{metric} <= {hi:g}", status=blocking, metric=metric, value=value, threshold=hi,
-            message=f"{metric} is {fmt(value)}, above the maximum {hi:g}",
+            name=f"{metric} <= {hi:g}",
+            status=blocking,
+            metric=metric,
+            value=value,
+            threshold=hi,
+            message=f"{metric} is {fmt(value)}, above the maximum {hi:g}.",
         )
     # Report the limit that matters for the metric's direction first.
-    bound = lo if lo is not None and (hi is None or spec is None or spec.direction is Direction.HIGHER) else hi
+    higher = spec is None or spec.direction is Direction.HIGHER
+    bound = lo if lo is not None and (hi is None or higher) else hi
     op = ">=" if bound == lo else "<="
     return Check(
-        name=f"{metric} {op} {bound:g}", status=Status.PASS, metric=metric, value=value, threshold=bound,
-        message=f"{metric} is {fmt(value)} ({op} {bound:g})",
+        name=f"{metric} {op} {bound:g}",
+        status=Status.PASS,
+        metric=metric,
+        value=value,
+        threshold=bound,
+        message=f"{metric} is {fmt(value)} ({op} {bound:g}).",
     )
+
+
+def _key(metric: str) -> str:
+    return f"gates.performance.metrics.{metric}"
 
 
 class PerformanceGate(Gate):
@@ -48,40 +73,201 @@ class PerformanceGate(Gate):
         return loaded.config.gates.performance is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
-        from mlgate.stats.metrics import compute
-
         cfg = inputs.loaded.config
         gate = cfg.gates.performance
         assert gate is not None
         cand = inputs.candidate
         if cand is None:
-            raise InputError("performance: no candidate predictions", hint="set candidate.predictions")
-        ev = inputs.eval
-        k = len(ev.classes)
+            why = inputs.problems.get("candidate", "no candidate predictions")
+            raise InputError(f"performance: {why}", hint="set candidate.predictions or candidate.model")
+        if "baseline" in inputs.problems:
+            raise InputError(f"performance: baseline: {inputs.problems['baseline']}")
+        comps, notes = self._compare(inputs, gate)
         checks: list[Check] = []
         for metric, th in gate.metrics.items():
-            try:
-                value = compute(metric, cfg.task, ev.y_true, cand.y_pred, cand.scores, k)
-            except InputError as exc:
-                raise InputError(f"gates.performance.metrics.{metric}: {exc.message}", hint=exc.hint) from None
+            cmp = comps.get(metric)
+            value = cmp.candidate if cmp is not None else self._point(inputs, metric)
             if not math.isfinite(value):
                 raise InputError(
-                    f"gates.performance.metrics.{metric}: undefined on {ev.source} "
+                    f"{_key(metric)}: undefined on {inputs.eval.source} "
                     "(e.g. only one class present in the label)",
                     hint="use more eval rows or another metric",
                 )
             blocking = Status.FAIL if th.severity == "error" else Status.WARN
-            check = absolute_check(metric, value, th.min, th.max, blocking)
-            if check is None:
-                check = Check(
-                    name=metric, status=Status.PASS, metric=metric, value=value,
-                    message=f"{metric} is {fmt(value)} (no absolute limit)",
+            found = absolute_check(metric, value, th.min, th.max, blocking)
+            if found is not None:
+                checks.append(found)
+            if cmp is not None:
+                checks.append(
+                    self._regression_check(metric, cmp, th.max_drop, th.max_drop_relative, th.severity, gate)
                 )
-            checks.append(check)
-        failed = [c for c in checks if c.status is Status.FAIL]
-        summary = (
-            f"{len(failed)} of {len(checks)} metric checks failed"
-            if failed
-            else f"{len(checks)} metric checks passed on {len(ev.y_true)} rows"
+            elif found is None:
+                checks.append(
+                    Check(
+                        name=metric,
+                        status=Status.PASS,
+                        metric=metric,
+                        value=value,
+                        message=f"{metric} is {fmt(value)} (no absolute limit, no baseline to compare with).",
+                    )
+                )
+        return GateResult(
+            name=self.name,
+            checks=tuple(checks),
+            summary=self._summary(checks, len(inputs.eval.y_true)),
+            notes=tuple(notes),
         )
-        return GateResult(name=self.name, checks=tuple(checks), summary=summary)
+
+    @staticmethod
+    def _point(inputs: GateInputs, metric: str) -> float:
+        from mlgate.stats.metrics import compute
+
+        cand = inputs.candidate
+        assert cand is not None
+        ev = inputs.eval
+        try:
+            return compute(
+                metric, inputs.loaded.config.task, ev.y_true, cand.y_pred, cand.scores, len(ev.classes)
+            )
+        except InputError as exc:
+            raise InputError(f"{_key(metric)}: {exc.message}", hint=exc.hint) from None
+
+    @staticmethod
+    def _compare(inputs: GateInputs, gate: PerformanceConfig) -> tuple[dict[str, Comparison], list[str]]:
+        """Paired comparisons, unpaired ones against stored metrics, or none without a baseline."""
+        from mlgate.stats.decision import alpha
+        from mlgate.stats.paired import METHODS, compare
+
+        cand, base, stored = inputs.candidate, inputs.baseline, inputs.baseline_metrics
+        assert cand is not None
+        ev = inputs.eval
+        names = list(gate.metrics)
+        if base is None and stored is None:
+            return {}, ["No baseline configured: only the absolute limits (min/max) are checked."]
+        notes = []
+        base_values = None
+        if base is None:
+            assert stored is not None
+            for m in names:
+                th = gate.metrics[m]
+                if m not in stored.values and (th.max_drop is not None or th.max_drop_relative is not None):
+                    raise InputError(
+                        f"{stored.source}: no value for '{m}' ({_key(m)} has a max_drop)",
+                        hint="save the baseline again with this metric configured (mlgate baseline save)",
+                    )
+            names = [m for m in names if m in stored.values]
+            base_values = dict(stored.values)
+            notes.append(
+                f"Unpaired comparison against stored baseline metrics ({stored.source}, {stored.n_rows} "
+                "rows): the baseline was not scored on these rows, so the intervals cover the candidate's "
+                "sampling noise only and a change of eval data shows up as a change of model. Store "
+                "baseline predictions (mlgate baseline save) for a paired test."
+            )
+            if stored.data_sha256 and stored.data_sha256 != _eval_sha256(inputs):
+                notes.append(
+                    "The stored baseline metrics were computed on different eval data "
+                    f"(sha256 {stored.data_sha256[:12]}): the comparison mixes data and model changes."
+                )
+        try:
+            comps = compare(
+                names,
+                inputs.loaded.config.task,
+                ev.y_true,
+                len(ev.classes),
+                cand_pred=cand.y_pred,
+                cand_scores=cand.scores,
+                base_pred=base.y_pred if base is not None else None,
+                base_scores=base.scores if base is not None else None,
+                base_values=base_values,
+                confidence=gate.confidence,
+                n_boot=gate.n_boot,
+                seed=gate.seed,
+            )
+        except InputError as exc:
+            bad = next((m for m in names if f"'{m}'" in exc.message), None)
+            where = _key(bad) if bad is not None else "gates.performance"
+            raise InputError(f"{where}: {exc.message}", hint=exc.hint) from None
+        used = sorted({c.method for c in comps.values()})
+        kind = "Paired comparison on the same" if base is not None else "Comparison on"
+        rule = (
+            f"Decision rule 'evidence': a check fails only when the regression is past the allowed drop "
+            f"and significant (one-sided p < {alpha(gate.confidence):.3g}: the interval excludes zero); "
+            "past the allowed drop without significance it warns (inconclusive)."
+            if gate.decision == "evidence"
+            else "Decision rule 'strict': the whole interval must stay within the allowed drop "
+            "(non-inferiority)."
+        )
+        methods = [f"{', '.join(m for m, c in comps.items() if c.method == u)}: {METHODS[u]}" for u in used]
+        notes[:0] = [
+            f"{kind} {len(ev.y_true)} rows, {gate.confidence:.0%} intervals (seed {gate.seed}, "
+            f"{gate.n_boot} resamples). Methods: " + "; ".join(methods) + ".",
+            rule,
+        ]
+        return comps, notes
+
+    @staticmethod
+    def _regression_check(
+        metric: str,
+        cmp: Comparison,
+        max_drop: float | None,
+        max_drop_relative: float | None,
+        severity: str,
+        gate: PerformanceConfig,
+    ) -> Check:
+        from mlgate.stats.decision import allowed_drop, alpha, decide
+
+        allowed = allowed_drop(max_drop, max_drop_relative, cmp.baseline)
+        outcome = decide(cmp, allowed, gate.decision, gate.confidence)
+        text = sentence(
+            metric,
+            cmp,
+            outcome,
+            allowed,
+            confidence=gate.confidence,
+            alpha=alpha(gate.confidence),
+            p=cmp.p_worse,
+        )
+        if not cmp.paired:
+            text = text[:-1] + " (unpaired, vs stored baseline metrics)."
+        return Check(
+            name=f"{metric} vs baseline",
+            status=status_of(outcome, severity),
+            message=text,
+            metric=metric,
+            value=cmp.candidate,
+            baseline=cmp.baseline,
+            delta=cmp.delta,
+            threshold=allowed,
+            ci_low=cmp.ci_low,
+            ci_high=cmp.ci_high,
+            p_value=cmp.p_worse,
+            details={
+                "outcome": outcome.value,
+                "allowed_drop": allowed,
+                "worse_by": cmp.worse_by,
+                "method": cmp.method,
+                "paired": cmp.paired,
+                "decision": gate.decision,
+                "confidence": gate.confidence,
+                "rows": cmp.n,
+            },
+        )
+
+    @staticmethod
+    def _summary(checks: list[Check], n_rows: int) -> str:
+        failed = [c for c in checks if c.status is Status.FAIL]
+        warned = [c for c in checks if c.status is Status.WARN]
+        if failed:
+            return f"{len(failed)} of {len(checks)} checks failed: {', '.join(c.name for c in failed)}"
+        if warned:
+            return f"{len(checks) - len(warned)} of {len(checks)} checks passed, {len(warned)} warnings"
+        return f"{len(checks)} checks passed on {n_rows} rows"
+
+
+def _eval_sha256(inputs: GateInputs) -> str | None:
+    from mlgate.io.baseline import eval_sha256
+
+    try:
+        return eval_sha256(inputs.loaded)
+    except InputError:
+        return None

@@ -1,0 +1,85 @@
+"""Plain-text sentences for candidate-vs-baseline checks (shared by the performance and slices gates).
+
+Gates write plain text; the renderers escape it. Each message is one sentence that says what changed,
+by how much, against which allowed drop, and on what evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from mlgate.result import Status
+from mlgate.stats.decision import Outcome
+
+if TYPE_CHECKING:
+    from mlgate.stats.paired import Comparison
+
+
+def fmt(x: float | None) -> str:
+    return "n/a" if x is None or not math.isfinite(x) else f"{x:.4g}"
+
+
+def fmt_p(p: float) -> str:
+    if not math.isfinite(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+
+
+def change(metric: str, cmp: Comparison) -> str:
+    """'accuracy is worse by 0.031 (0.812 -> 0.781)' in the metric's own direction."""
+    moved = f"({fmt(cmp.baseline)} → {fmt(cmp.candidate)})"
+    if cmp.worse_by > 0:
+        return f"{metric} is worse by {fmt(cmp.worse_by)} {moved}"
+    if cmp.worse_by < 0:
+        return f"{metric} improved by {fmt(-cmp.worse_by)} {moved}"
+    return f"{metric} is unchanged {moved}"
+
+
+def interval(cmp: Comparison, confidence: float) -> str:
+    return f"{confidence:.0%} interval of the change [{fmt(cmp.ci_low)}, {fmt(cmp.ci_high)}]"
+
+
+def status_of(outcome: Outcome, severity: str) -> Status:
+    if outcome is Outcome.FAIL:
+        return Status.FAIL if severity == "error" else Status.WARN
+    if outcome in (Outcome.INCONCLUSIVE, Outcome.UNPROVEN):
+        return Status.WARN
+    return Status.PASS
+
+
+def sentence(
+    what: str,
+    cmp: Comparison,
+    outcome: Outcome,
+    allowed: float | None,
+    *,
+    confidence: float,
+    alpha: float,
+    p: float,
+    p_label: str = "p",
+) -> str:
+    """One sentence for the verdict; ``what`` is e.g. 'accuracy' or 'accuracy on purpose = car'."""
+    head = change(what, cmp)
+    ci = interval(cmp, confidence)
+    limit = f"the allowed drop of {fmt(allowed)}"
+    if outcome is Outcome.FAIL and cmp.worse_by > (allowed or 0.0) and math.isfinite(p) and p < alpha:
+        return f"{head}, more than {limit}, and significantly so ({p_label} = {fmt_p(p)}, {ci})."
+    if outcome is Outcome.FAIL:  # strict rule
+        return (
+            f"{head}; the {ci} allows a drop of up to {fmt(cmp.worse_by_high)}, more than {limit} "
+            "(decision: strict, non-inferiority not shown)."
+        )
+    if outcome is Outcome.INCONCLUSIVE:
+        return (
+            f"{head}, more than {limit}, but not significantly on {cmp.n} rows ({p_label} = {fmt_p(p)}, "
+            f"needs < {alpha:.3g}): inconclusive; more eval rows would decide."
+        )
+    if outcome is Outcome.UNPROVEN:
+        return (
+            f"{head}, but the {ci} still allows a drop of up to {fmt(cmp.worse_by_high)}, more than "
+            f"{limit} (decision: strict): not blocking."
+        )
+    if outcome is Outcome.REPORTED:
+        return f"{head}; no max_drop configured, so the change is reported, not judged."
+    return f"{head}, within {limit}."

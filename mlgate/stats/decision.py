@@ -1,0 +1,71 @@
+"""The decision rules that turn a comparison into pass / inconclusive / fail.
+
+- ``evidence`` (default): fail only when the estimated regression exceeds the allowed drop AND the
+  regression is statistically significant (one-sided p below alpha); when the estimate exceeds the
+  allowed drop without significance the verdict is "inconclusive" (typically a small eval set).
+  Two models that are equally good then fail at most at rate alpha, whatever the allowed drop.
+- ``strict``: non-inferiority (e.g. Wellek 2010, Testing Statistical Hypotheses of Equivalence and
+  Noninferiority): the whole interval must clear the allowed drop, i.e. even the pessimistic end of
+  the interval is within it. A point improvement whose interval is too wide is "unproven", never a
+  failure: an improvement never fails.
+
+alpha is (1 - confidence) / 2, so "significant" means exactly "the two-sided interval shown in the
+scorecard lies entirely on the worse side of zero": the table and the verdict cannot disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # keep this module free of numpy/scipy: the gates import it at start-up
+    from mlgate.stats.paired import Comparison
+
+Rule = Literal["evidence", "strict"]
+# Floating-point slack so that a delta equal to the allowed drop (e.g. 0.8 - 0.78 vs 0.02) is within.
+_TOL = 1e-12
+
+
+class Outcome(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    UNPROVEN = "unproven"  # strict rule: point estimate fine, interval not tight enough
+    REPORTED = "reported"  # no allowed drop configured: shown, not judged
+
+
+def alpha(confidence: float) -> float:
+    return (1.0 - confidence) / 2.0
+
+
+def allowed_drop(max_drop: float | None, max_drop_relative: float | None, baseline: float) -> float | None:
+    """The allowed regression in metric units; with both limits the stricter one applies.
+
+    The relative limit is a fraction of |baseline|, so a baseline of 0 allows 0 and never divides.
+    """
+    limits = []
+    if max_drop is not None:
+        limits.append(max_drop)
+    if max_drop_relative is not None and math.isfinite(baseline):
+        limits.append(max_drop_relative * abs(baseline))
+    return min(limits) if limits else None
+
+
+def decide(
+    cmp: Comparison, allowed: float | None, rule: Rule, confidence: float, p: float | None = None
+) -> Outcome:
+    """The verdict; ``p`` overrides ``cmp.p_worse`` (e.g. a multiplicity-adjusted p-value)."""
+    if allowed is None:
+        return Outcome.REPORTED
+    p_value = cmp.p_worse if p is None else p
+    past = cmp.worse_by > allowed + _TOL
+    if rule == "strict":
+        if cmp.worse_by_high <= allowed + _TOL:
+            return Outcome.PASS
+        return Outcome.FAIL if cmp.worse_by > 0 else Outcome.UNPROVEN
+    if not past:
+        return Outcome.PASS
+    if math.isfinite(p_value) and p_value < alpha(confidence):
+        return Outcome.FAIL
+    return Outcome.INCONCLUSIVE
