@@ -113,7 +113,7 @@ def decide(
     default = severities.get(role, gate.label_severity)
     blocking = Status.FAIL if (spec.severity or default) == "error" else Status.WARN
     return Verdict(
-        column, role, stats, method, threshold, value, p, drifted, blocking if drifted else Status.PASS
+        column, role, stats, method, threshold, value, p, drifted, blocking if drifted else Status.PASS, note
     )
 
 

@@ -137,7 +137,11 @@ def ks_pvalue(d: float, ref_sorted: np.ndarray, cur_sorted: np.ndarray) -> float
 
     n1, n2 = len(ref_sorted), len(cur_sorted)
     if max(n1, n2) <= KS_EXACT_MAX:
-        return float(ks_2samp(ref_sorted, cur_sorted).pvalue)
+        import warnings
+
+        with warnings.catch_warnings():  # scipy falls back to the asymptotic form itself, and says so
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return float(ks_2samp(ref_sorted, cur_sorted).pvalue)
     m, n = max(n1, n2), min(n1, n2)
     en = m * n / (m + n)
     return float(np.clip(distributions.kstwo.sf(d, np.round(en)), 0.0, 1.0))
