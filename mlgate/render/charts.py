@@ -86,7 +86,7 @@ def _gate(report: Report, name: str) -> GateResult | None:
     return None
 
 
-def _direction(metric: str | None) -> Direction | None:
+def direction(metric: str | None) -> Direction | None:
     if metric is None:
         return None
     if metric in METRICS:
@@ -142,7 +142,7 @@ def metric_points(gate: GateResult | None) -> tuple[MetricPoint, ...]:
             by_metric.setdefault(c.metric, []).append(c)
     points = []
     for metric, checks in by_metric.items():
-        higher = _direction(metric) is not Direction.LOWER
+        higher = direction(metric) is not Direction.LOWER
         main = next((c for c in checks if finite(c.baseline)), checks[0])
         low, high = next(((lo, hi) for lo, hi in map(_interval, checks) if lo is not None), (None, None))
         limits = tuple(dict.fromkeys(lim for c in checks for lim in _limits(c, higher)))
@@ -151,59 +151,20 @@ def metric_points(gate: GateResult | None) -> tuple[MetricPoint, ...]:
             MetricPoint(
                 metric=metric, candidate=float(main.value),
                 baseline=float(main.baseline) if finite(main.baseline) else None,
-                low=low, high=high, limits=limits, status=_worst(c.status for c in checks),
+                low=low, high=high, limits=limits, status=worst_of(c.status for c in checks),
                 higher_is_better=higher,
             )
         )
     return tuple(points)
 
 
-def _worst(statuses: Iterable[Status]) -> Status:
+def worst_of(statuses: Iterable[Status]) -> Status:
     from mlgate.result import worst
 
     return worst(tuple(statuses))
 
 
-def _limit_kind(metric: str | None, checks: list[Check]) -> LimitKind:
-    # A failing bar shows which side of its limit is bad; otherwise the name or the metric's direction.
-    for c in checks:
-        if c.status is Status.FAIL and finite(c.value) and finite(c.threshold) and c.value != c.threshold:
-            return "min" if (c.value or 0.0) < (c.threshold or 0.0) else "max"
-    name = checks[0].name.lower()
-    if ">=" in name:
-        return "min"
-    if "<=" in name:
-        return "max"
-    return "min" if _direction(metric) is Direction.HIGHER else "max"
-
-
-def fairness_panels(gate: GateResult | None) -> tuple[BarPanel, ...]:
-    """Per-group values (or one bar per attribute) of each fairness metric, with its limit."""
-    if gate is None:
-        return ()
-    panels: dict[tuple[str, str], list[Check]] = {}
-    for c in gate.checks:
-        if finite(c.value) and (c.attribute is not None or c.group is not None):
-            key = (c.metric or c.name, (c.attribute or "") if c.group is not None else "")
-            panels.setdefault(key, []).append(c)
-    out = []
-    for (metric, attribute), checks in panels.items():
-        per_group = any(c.group is not None for c in checks)
-        bars = tuple(
-            Bar(
-                label=(c.group if per_group and c.group is not None else (c.attribute or c.name)),
-                value=float(c.value or 0.0), status=c.status,
-                limit=c.threshold if finite(c.threshold) else None,
-                note=_size_note(c),
-            )
-            for c in checks[:MAX_BARS]
-        )
-        title = f"{metric} by {attribute}" if per_group and attribute else f"{metric} per attribute"
-        out.append(BarPanel(title=title, bars=bars, limit_kind=_limit_kind(metric, checks)))
-    return tuple(out)
-
-
-def _size_note(c: Check) -> str:
+def size_note(c: Check) -> str:
     n = c.details.get("n") if c.details else None
     return f"n={n}" if isinstance(n, int) else ""
 
@@ -213,17 +174,25 @@ def _column(c: Check) -> str | None:
     return str(col) if col is not None else c.attribute
 
 
+# Integrity checks of the drift gate carry shares, not drift statistics; p-value tests are shown by
+# their statistic without a limit (their threshold applies to the p-value).
+_NOT_DRIFT = frozenset({"missing_share", "unseen_share", "drift_share"})
+_P_VALUE_TESTS = frozenset({"ks", "chi2"})
+
+
 def drift_panel(gate: GateResult | None) -> BarPanel | None:
     """The drift statistic of each column, largest first, against its threshold."""
     if gate is None:
         return None
-    rows = [c for c in gate.checks if finite(c.value) and _column(c) is not None]
+    rows = [c for c in gate.checks
+            if finite(c.value) and _column(c) is not None and c.metric not in _NOT_DRIFT]
     if not rows:
         return None
     rows.sort(key=lambda c: -_ratio(c))
     bars = tuple(
         Bar(label=str(_column(c)), value=float(c.value or 0.0), status=c.status,
-            limit=c.threshold if finite(c.threshold) else None, note=str(c.metric or ""))
+            limit=c.threshold if finite(c.threshold) and c.metric not in _P_VALUE_TESTS else None,
+            note=str(c.metric or ""))
         for c in rows[:MAX_BARS]
     )
     more = f" (top {MAX_BARS} of {len(rows)})" if len(rows) > MAX_BARS else ""
@@ -250,7 +219,7 @@ def slices_panel(gate: GateResult | None) -> BarPanel | None:
             change = float((c.value or 0.0) - (c.baseline or 0.0))
         else:
             continue
-        higher = _direction(c.metric) is not Direction.LOWER
+        higher = direction(c.metric) is not Direction.LOWER
         rows.append((change if higher else -change, c))
     if not rows:
         return None
@@ -258,7 +227,7 @@ def slices_panel(gate: GateResult | None) -> BarPanel | None:
     bars = tuple(
         Bar(label=f"{c.attribute} = {c.group}" if c.attribute else str(c.group), value=change,
             status=c.status, limit=-abs(c.threshold or 0.0) if finite(c.threshold) else None,
-            note=_size_note(c))
+            note=size_note(c))
         for change, c in rows[:MAX_SLICES]
     )
     metric = next((c.metric for _, c in rows if c.metric), "metric")
@@ -267,6 +236,8 @@ def slices_panel(gate: GateResult | None) -> BarPanel | None:
 
 
 def chart_set(report: Report) -> ChartSet:
+    from mlgate.render.charts_fairness import fairness_panels  # it builds on the types above
+
     return ChartSet(
         metrics=metric_points(_gate(report, "performance")),
         fairness=fairness_panels(_gate(report, "fairness")),

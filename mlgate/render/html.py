@@ -48,7 +48,7 @@ margin:.6em 0}
 summary{cursor:pointer;font-weight:600}
 figure{margin:1em 0;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:8px}
 figcaption{font-weight:600;margin:0 0 4px 4px}
-svg.chart{display:block;width:100%;min-width:520px;height:auto}
+svg.chart{display:block;width:100%;min-width:340px;max-width:760px;height:auto}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}
 svg text{font:12px system-ui,"DejaVu Sans",sans-serif;fill:var(--fg)}
 svg .tick{font-size:10px;fill:var(--muted)}svg .num{font-variant-numeric:tabular-nums}

@@ -16,9 +16,11 @@ from mlgate.render.charts import Bar, BarPanel, MetricPoint
 from mlgate.render.escape import html as esc
 from mlgate.result import Status
 
-W = 640
-LABEL_W = 150
-PLOT_X0, PLOT_X1 = 160, 470
+# Narrow enough to stay legible when a phone scales the chart down (the page CSS sets a min width).
+W = 520
+LABEL_W = 130
+PLOT_X0, PLOT_X1 = 136, 360
+STATUS_X = 458
 ROW_H = 30
 TOP = 34  # room for the legend or the label of a shared limit
 
@@ -46,7 +48,7 @@ def status_text(status: Status) -> str:
     return f"{GLYPH[status]} {status.value}"
 
 
-def _clip(text: str, n: int = 19) -> str:
+def _clip(text: str, n: int = 17) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -92,9 +94,9 @@ def metrics_chart(points: Sequence[MetricPoint]) -> str:
         # Legend: shapes, not colours, tell baseline from candidate.
         '<g class="legend">',
         '<path d="M10 14 l6 -6 l6 6 l-6 6 z" class="base"/>', _text(28, 18, "baseline"),
-        '<circle cx="106" cy="14" r="6" class="cand"/>', _text(118, 18, "candidate"),
-        '<line x1="196" y1="14" x2="226" y2="14" class="ci"/>', _text(232, 18, "interval of the change"),
-        '<line x1="392" y1="6" x2="392" y2="22" class="limit"/>', _text(400, 18, "limit"),
+        '<circle cx="100" cy="14" r="6" class="cand"/>', _text(112, 18, "candidate"),
+        '<line x1="180" y1="14" x2="206" y2="14" class="ci"/>', _text(212, 18, "interval of the change"),
+        '<line x1="356" y1="6" x2="356" y2="22" class="limit"/>', _text(364, 18, "limit"),
         "</g>",
     ]
     for i, p in enumerate(points):
@@ -119,8 +121,8 @@ def metrics_chart(points: Sequence[MetricPoint]) -> str:
             body.append(f'<path d="M{bx - 6} {y} l6 -6 l6 6 l-6 6 z" class="base"/>')
         body.append(f'<circle cx="{s(p.candidate)}" cy="{y}" r="5.5" class="cand st-{p.status.value}"/>')
         right = fmt(p.candidate) + (f" vs {fmt(p.baseline)}" if p.baseline is not None else "")
-        body.append(_text(PLOT_X1 + 10, y + 4, right, cls="num"))
-        body.append(_status_mark(PLOT_X1 + 112, y + 4, p.status))
+        body.append(_text(PLOT_X1 + 8, y + 4, _clip(right, 13), cls="num"))
+        body.append(_status_mark(STATUS_X, y + 4, p.status))
         body.append("</g>")
     desc = "; ".join(_metric_tip(p) for p in points)
     return _svg("Candidate vs baseline metrics", desc, int(height), body)
@@ -171,8 +173,8 @@ def bar_chart(panel: BarPanel) -> str:
             lx = s(b.limit)
             body.append(f'<line x1="{lx}" y1="{y + 2}" x2="{lx}" y2="{y + ROW_H - 2}" class="limit"/>')
         note = f" {b.note}" if b.note else ""
-        body.append(_text(PLOT_X1 + 10, y + ROW_H / 2 + 4, f"{fmt(b.value)}{note}", cls="num"))
-        body.append(_status_mark(PLOT_X1 + 112, y + ROW_H / 2 + 4, b.status))
+        body.append(_text(PLOT_X1 + 8, y + ROW_H / 2 + 4, _clip(f"{fmt(b.value)}{note}", 13), cls="num"))
+        body.append(_status_mark(STATUS_X, y + ROW_H / 2 + 4, b.status))
         body.append("</g>")
     desc = "; ".join(_bar_tip(b, panel) for b in bars)
     return _svg(panel.title, desc, int(height), body)

@@ -22,23 +22,31 @@ def chart_report() -> Report:
                   baseline=0.55, delta=0.11, threshold=0.65, ci_low=0.05, ci_high=0.17),
         ),
     )
+    # As mlgate/gates/fairness.py reports it: one check per metric and attribute (group = the groups
+    # driving the value), regression checks "vs baseline", and a "Groups by <attribute>" table.
     fairness = GateResult(
         name="fairness",
         summary="1 fairness check failed",
         checks=(
-            Check(name="demographic_parity_ratio sex >= 0.8", status=Status.PASS,
-                  metric="demographic_parity_ratio", attribute="sex", value=0.86, threshold=0.8),
-            Check(name="demographic_parity_ratio age_group >= 0.8", status=Status.FAIL,
-                  metric="demographic_parity_ratio", attribute="age_group", value=0.71, threshold=0.8),
-            Check(name="selection rate age_group=young", status=Status.FAIL, metric="selection_rate",
-                  attribute="age_group", group="young", value=0.58, threshold=0.62, details={"n": 52}),
-            Check(name="selection rate age_group=old", status=Status.PASS, metric="selection_rate",
-                  attribute="age_group", group="old", value=0.82, threshold=0.62, details={"n": 248}),
-            Check(name=f"selection rate age_group={HOSTILE}", status=Status.PASS, metric="selection_rate",
-                  attribute="age_group", group=HOSTILE + MERMAID_HOSTILE, value=0.7, threshold=0.62),
+            Check(name="demographic_parity_ratio >= 0.8", status=Status.PASS,
+                  metric="demographic_parity_ratio", attribute="sex", group="female vs male", value=0.86,
+                  threshold=0.8),
+            Check(name="demographic_parity_ratio >= 0.8", status=Status.FAIL,
+                  metric="demographic_parity_ratio", attribute="age_group", group="young vs old", value=0.71,
+                  threshold=0.8),
+            Check(name="demographic_parity_ratio vs baseline", status=Status.PASS,
+                  metric="demographic_parity_ratio", attribute="age_group", value=0.71, baseline=0.73,
+                  delta=-0.02, threshold=0.05, ci_low=-0.06, ci_high=0.02),
+            Check(name="equalized_odds_difference <= 0.2", status=Status.PASS,
+                  metric="equalized_odds_difference", attribute="age_group", group="young vs old",
+                  value=0.12, threshold=0.2),
+            Check(name="groups too small to judge", status=Status.WARN, attribute="age_group",
+                  group=HOSTILE, message="1 group below min_group_size 30"),
         ),
-        tables=(Table(title="Per-group rates: age_group", headers=("group", "n", "selection_rate"),
-                      rows=(("young", 52, 0.58), ("old", 248, 0.82))),),
+        tables=(Table(title="Groups by age_group",
+                      headers=("group", "n", "selection rate", "selection rate (baseline)", "TPR", "status"),
+                      rows=(("young", 52, 0.58, 0.6, 0.7, "judged"), ("old", 248, 0.82, 0.8, 0.9, "judged"),
+                            (HOSTILE + MERMAID_HOSTILE, 4, 0.25, 0.25, "undefined", "too small to judge"))),),
     )
     drift = GateResult(
         name="drift",

@@ -65,10 +65,17 @@ def test_charts_read_the_result_model() -> None:
     assert (round(acc.low, 6), round(acc.high, 6)) == (0.74, 0.8)
     assert ("min", 0.7) in acc.limits and ("min", 0.74) in [(k, round(v, 6)) for k, v in acc.limits]
     assert auc.status is Status.FAIL and not loss.higher_is_better and ("max", 0.65) in loss.limits
-    per_attr, per_group = charts.fairness
-    assert [b.label for b in per_attr.bars] == ["sex", "age_group"] and per_attr.limit_kind == "min"
-    assert per_group.bars[0].label == "young" and per_group.bars[0].note == "n=52"
-    assert per_group.limit_kind == "min"  # the failing group is below its limit
+    dpr, eod, per_group = charts.fairness
+    assert dpr.title == "demographic_parity_ratio per attribute" and dpr.limit_kind == "min"
+    assert [(b.label, b.value, b.limit, b.note) for b in dpr.bars] == [
+        ("sex", 0.86, 0.8, "female vs male"), ("age_group", 0.71, 0.8, "young vs old")]
+    assert eod.limit_kind == "max" and [b.label for b in eod.bars] == ["age_group"]
+    # The ratio limit 0.8 puts a floor of 0.8 x the highest judged rate (0.82) under every group.
+    assert per_group.title == "selection rate by age_group"
+    young, old, tiny = per_group.bars
+    assert young.limit == old.limit and round(young.limit or 0, 6) == 0.656
+    assert (young.status, old.status, tiny.status) == (Status.FAIL, Status.PASS, Status.SKIP)
+    assert young.note == "n=52" and tiny.limit is None
     assert charts.drift is not None and charts.drift.bars[0].label == "purpose"
     assert charts.slices is not None and charts.slices.bars[0].label == "purpose = car"
     assert charts.slices.bars[0].limit == -0.10 and charts.slices.diverging

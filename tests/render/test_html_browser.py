@@ -88,7 +88,7 @@ def test_charts_are_drawn_and_phone_width_does_not_overflow(browser: Browser, tm
     path.write_text(render_html(chart_report()), encoding="utf-8")
     page = load(browser, path)
     n = page.evaluate("document.querySelectorAll('svg.chart').length")
-    assert n == 5  # metrics, 2 fairness panels, drift, slices
+    assert n == 6  # metrics, 3 fairness panels, drift, slices
     # Every chart has a non-trivial rendered box.
     boxes = page.evaluate(
         "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().height)")

@@ -30,7 +30,7 @@ def blocks(md: str) -> list[list[str]]:
 def test_blocks_have_the_xychart_structure() -> None:
     text = mermaid_charts(chart_report())
     found = blocks(text)
-    assert len(found) == 3  # metrics + two fairness panels
+    assert len(found) == 4  # metrics + three fairness panels
     for lines in found:
         assert lines[0] == "xychart-beta"
         bad = [ln for ln in lines if not LINE.match(ln)]
@@ -74,7 +74,7 @@ def test_markdown_with_charts_renders_with_cmark_gfm() -> None:
     md = render_markdown(chart_report(), charts=mermaid_charts(chart_report()))
     html = cmarkgfm.github_flavored_markdown_to_html(md, options=Options.CMARK_OPT_UNSAFE)
     # Each chart is one code block GitHub hands to Mermaid; the tables around it still render.
-    assert html.count('<pre lang="mermaid">') == 3 or html.count('class="language-mermaid"') == 3
+    assert html.count('<pre lang="mermaid">') == 4 or html.count('class="language-mermaid"') == 4
     assert html.count("<table>") >= 4
     assert "xychart-beta" in html and "<script" not in html
     for b in re.findall(r"<code[^>]*mermaid[^>]*>(.*?)</code>", html, re.S):
