@@ -208,7 +208,10 @@ def test_multiclass_one_vs_rest(tmp_path: Path) -> None:
     y = rng.choice(["cat", "dog", "eel"], size=n)
     p = np.where(rng.random(n) < np.where(g == "u", 0.8, 0.6), y, rng.choice(["cat", "dog", "eel"], size=n))
     frame = pd.DataFrame({"grp": g, "y": y})
-    gate = "sensitive: [grp]\nmetrics:\n  equalized_odds_difference: {max: 0.5}\n  accuracy_difference: {max: 0.5}"
+    gate = (
+        "sensitive: [grp]\nmetrics:\n  equalized_odds_difference: {max: 0.5}\n"
+        "  accuracy_difference: {max: 0.5}"
+    )
     result = run_gate(write_project(tmp_path, frame, p, None, gate, task="multiclass"))
     worst = max(
         equalized_odds_difference((y == c).astype(int), (p == c).astype(int), sensitive_features=g)
