@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from mlgate import __version__
+from mlgate._cli.baseline import baseline
 from mlgate._cli.check import check, config_schema, validate_config
 from mlgate._cli.demo import demo
 from mlgate._cli.init import init
@@ -21,7 +22,7 @@ def main() -> None:
     """
 
 
-for _cmd in (check, validate_config, config_schema, demo, init, publish_cmd):
+for _cmd in (check, validate_config, config_schema, demo, init, publish_cmd, baseline):
     main.add_command(_cmd)
 
 __all__ = ["main"]

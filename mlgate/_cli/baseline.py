@@ -1,0 +1,116 @@
+"""``mlgate baseline save`` and ``mlgate baseline show``: the stored production baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mlgate._cli._common import handle_errors
+from mlgate._cli.check import CONFIG_OPTION
+
+if TYPE_CHECKING:
+    from mlgate.config import LoadedConfig
+
+
+@click.group()
+def baseline() -> None:
+    """Store the current candidate as the baseline, or show a stored one."""
+
+
+@baseline.command("save")
+@CONFIG_OPTION
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write predictions.csv and metrics.json into (created if missing).",
+)
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def save(config_path: Path, out: Path, debug: bool) -> None:
+    """Store the candidate's predictions, metrics, data hash and config hash as the new baseline.
+
+    Run it on the main branch after a merge and commit the folder; pull requests then compare with it,
+    e.g. baseline.predictions: git:origin/main:baseline/predictions.csv.
+    """
+    import dataclasses
+
+    from mlgate import __version__
+    from mlgate.config import load_config
+    from mlgate.inputs import build_inputs
+    from mlgate.io.baseline import save_baseline
+
+    loaded = load_config(config_path)
+    # The old baseline is not needed (and may not exist yet on the first save): do not load it.
+    bare = loaded.config.model_copy(update={"baseline": None})
+    inputs = build_inputs(dataclasses.replace(loaded, config=bare))
+    saved = save_baseline(inputs, out, __version__)
+    doc = saved.document
+    click.echo(f"baseline saved: {saved.predictions_path} and {saved.metrics_path}")
+    click.echo(
+        f"  {doc['n_rows']} rows, {len(doc['metrics'])} metrics, eval data sha256 {doc['data_sha256'][:12]}"
+    )
+
+
+def _resolve_show_path(loaded: LoadedConfig | None, path: str | None) -> tuple[str, str | None]:
+    """(metrics value to read, task) from the argument or from the config's baseline section."""
+    if path is not None:
+        return path, None
+    assert loaded is not None
+    src = loaded.config.baseline
+    if src is None or (src.metrics is None and src.predictions is None):
+        raise click.UsageError("no baseline.metrics or baseline.predictions in the config; pass PATH")
+    if src.metrics is not None:
+        return src.metrics, loaded.config.task.value
+    assert src.predictions is not None
+    head, _, _tail = src.predictions.rpartition("/")
+    sep = "/" if head and not head.endswith(":") else ""
+    return f"{head}{sep}metrics.json", loaded.config.task.value
+
+
+@baseline.command("show")
+@click.argument("path", required=False)
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the stored metrics.json as is.")
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> None:
+    """Show a stored baseline: PATH (a metrics.json, its folder, or git:REF:PATH), else the config's."""
+    from tabulate import tabulate
+
+    from mlgate.config import load_config
+    from mlgate.io.baseline import METRICS_FILE, parse_baseline_metrics
+    from mlgate.io.sources import local_path
+
+    needs_config = path is None or path.startswith("git:")
+    loaded = load_config(config_path) if needs_config else None
+    value, task = _resolve_show_path(loaded, path)
+    if loaded is not None:
+        file = local_path(loaded, value, "baseline.metrics")
+    else:
+        file = Path(value)
+        if file.is_dir():
+            file = file / METRICS_FILE
+        if not file.is_file():
+            raise click.UsageError(f"{value}: no such file (expected a metrics.json or its folder)")
+    metrics, doc = parse_baseline_metrics(file, value, task)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    meta: list[tuple[str, Any]] = [
+        ("task", doc.get("task")),
+        ("rows", metrics.n_rows),
+        ("eval data sha256", (metrics.data_sha256 or "")[:16]),
+        ("config sha256", str(doc.get("config_sha256") or "")[:16]),
+        ("commit", str(doc.get("git_sha") or "")[:12]),
+        ("mlgate", doc.get("mlgate_version")),
+    ]
+    click.echo(f"baseline {value}")
+    click.echo(tabulate([(k, v) for k, v in meta if v], tablefmt="plain"))
+    click.echo("")
+    rows = [(name, f"{v:.6g}") for name, v in sorted(metrics.values.items())]
+    click.echo(tabulate(rows, headers=["metric", "value"], tablefmt="simple", disable_numparse=True))

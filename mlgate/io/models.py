@@ -1,0 +1,255 @@
+"""Score a model file on the eval features: skops (safe), ONNX, and pickle/joblib only when allowed.
+
+- ``.skops``: ``skops.io.load`` with an explicit trusted-types list (skops docs, "Secure persistence"):
+  types from scikit-learn, numpy and scipy are trusted; anything else is refused by name.
+- ``.onnx``: onnxruntime on the CPU; an ONNX graph cannot run arbitrary Python.
+- ``.joblib``/``.pkl``/``.pickle``: loading a pickle runs code chosen by whoever wrote the file
+  (Python docs, ``pickle`` warning). Only with ``allow_pickle: true``, and never on GitHub's
+  ``pull_request_target`` event, which runs with the base repository's secrets and write token while
+  the model file can come from the fork's pull request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import InputError
+from mlgate.io.sources import local_path
+from mlgate.metrics_registry import Task
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from mlgate.config import LoadedConfig
+    from mlgate.config.data import BaselineSource, ModelSource
+    from mlgate.gates.interface import EvalData, PredictionSet
+
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
+TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.")
+TRUSTED_BUILTINS = frozenset({"builtins.slice", "collections.OrderedDict", "collections.defaultdict"})
+
+
+def feature_frame(loaded: LoadedConfig, ev: EvalData) -> pd.DataFrame:
+    cfg = loaded.config
+    if cfg.data.features is not None:
+        missing = [c for c in cfg.data.features if c not in ev.frame.columns]
+        if missing:
+            raise InputError(f"data.features: no column '{missing[0]}' in {ev.source}")
+        return ev.frame[list(cfg.data.features)]
+    drop = [c for c in (cfg.data.label, cfg.data.id) if c is not None and c in ev.frame.columns]
+    return ev.frame.drop(columns=drop)
+
+
+def _load_skops(path: Path, where: str) -> Any:
+    try:
+        import skops.io as sio
+    except ImportError:
+        raise InputError(f"{where}: reading .skops needs skops", hint="pip install 'mlgate[skops]'") from None
+    try:
+        types = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is an input error
+        raise InputError(f"{where}: not a readable skops file: {exc}") from None
+    bad = [t for t in types if not (t.startswith(TRUSTED_MODULES) or t in TRUSTED_BUILTINS)]
+    if bad:
+        raise InputError(
+            f"{where}: the model contains types mlgate does not trust: {', '.join(sorted(bad)[:8])}",
+            hint="only scikit-learn, numpy and scipy types are loaded from .skops; "
+            "export other models to ONNX",
+        )
+    try:
+        return sio.load(path, trusted=list(types))
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"{where}: cannot load the skops model: {exc}") from None
+
+
+def _load_pickle(path: Path, where: str, key: str, allow: bool) -> Any:
+    if os.environ.get("GITHUB_EVENT_NAME") == "pull_request_target":
+        raise InputError(
+            f"{where}: pickle/joblib models are never loaded on pull_request_target",
+            hint="that event runs with the base repository's secrets and write token, and unpickling a file "
+            "from the pull request would run its code; use .skops or .onnx, or the pull_request event",
+        )
+    if not allow:
+        raise InputError(
+            f"{where}: loading a pickle/joblib file runs any code it contains",
+            hint=f"save the model with skops or ONNX, or set {key.rsplit('.', 1)[0]}.allow_pickle: true "
+            "if you trust every commit that can change it",
+        )
+    import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"{where}: cannot load the model: {exc}") from None
+
+
+def class_mapping(model_classes: Sequence[Any], classes: Sequence[object], where: str) -> np.ndarray:
+    """Index into the eval classes of each model class (str match; a 0/1 model on a binary task)."""
+    import numpy as np
+
+    lookup = {str(c): i for i, c in enumerate(classes)}
+    mapped = [lookup.get(str(c)) for c in model_classes]
+    if all(m is not None for m in mapped):
+        return np.asarray(mapped, dtype="int64")
+    as_int = {str(c) for c in model_classes}
+    if len(classes) == 2 and as_int <= {"0", "1", "False", "True"}:
+        # A model trained on a 0/1 target: 1 is the positive class (scikit-learn's pos_label=1).
+        return np.asarray([1 if str(c) in ("1", "True") else 0 for c in model_classes], dtype="int64")
+    unknown = [str(c) for c, m in zip(model_classes, mapped, strict=True) if m is None]
+    raise InputError(
+        f"{where}: the model predicts classes {', '.join(unknown[:5])} that are not label values "
+        f"({', '.join(map(str, classes))})",
+        hint="train the model on the label column's values",
+    )
+
+
+def _sklearn_predict(
+    model: Any, x: pd.DataFrame, task: Task, classes: Sequence[object], where: str
+) -> tuple[np.ndarray, np.ndarray | None]:
+    import numpy as np
+
+    if not hasattr(model, "predict"):
+        raise InputError(f"{where}: the file holds a {type(model).__name__}, not a model with predict()")
+    try:
+        raw = np.asarray(model.predict(x))
+        if task is Task.REGRESSION:
+            return raw.astype("float64").ravel(), None
+        mapping = class_mapping(list(model.classes_), classes, where)
+        proba = model.predict_proba(x) if hasattr(model, "predict_proba") else None
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the model rejected the eval features
+        raise InputError(
+            f"{where}: scoring the eval data failed: {type(exc).__name__}: {exc}",
+            hint="the model must accept the eval feature columns (data.features)",
+        ) from None
+    lookup = {str(c): j for j, c in enumerate(model.classes_)}
+    y_pred = mapping[np.asarray([lookup[str(v)] for v in raw], dtype="int64")]
+    return y_pred, _scores(proba, mapping, len(classes), task)
+
+
+def _scores(proba: Any, mapping: np.ndarray, k: int, task: Task) -> np.ndarray | None:
+    import numpy as np
+
+    if proba is None:
+        return None
+    proba = np.asarray(proba, dtype="float64")
+    full = np.zeros((proba.shape[0], k))
+    full[:, mapping] = proba
+    return full[:, 1] if task is Task.BINARY else full
+
+
+def _onnx_predict(
+    path: Path, x: pd.DataFrame, task: Task, classes: Sequence[object], where: str
+) -> tuple[np.ndarray, np.ndarray | None]:
+    import numpy as np
+
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        raise InputError(
+            f"{where}: reading .onnx needs onnxruntime", hint="pip install 'mlgate[onnx]'"
+        ) from None
+    try:
+        sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"{where}: not a loadable ONNX model: {exc}") from None
+    feeds: dict[str, np.ndarray] = {}
+    inputs = sess.get_inputs()
+    try:
+        if len(inputs) == 1 and inputs[0].name not in x.columns:
+            feeds[inputs[0].name] = x.to_numpy(dtype="float32")
+        else:
+            for inp in inputs:
+                if inp.name not in x.columns:
+                    raise InputError(
+                        f"{where}: the model needs an input column '{inp.name}' the eval data lacks"
+                    )
+                col = x[inp.name].to_numpy()
+                dtypes: dict[str, Any] = {
+                    "tensor(string)": object,
+                    "tensor(int64)": "int64",
+                    "tensor(double)": "float64",
+                }
+                arr = col.astype(str) if inp.type == "tensor(string)" else col
+                feeds[inp.name] = np.asarray(arr, dtype=dtypes.get(inp.type, "float32")).reshape(-1, 1)
+        outs = sess.run(None, feeds)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(
+            f"{where}: scoring the eval data failed: {exc}",
+            hint="the model must accept the eval feature columns (data.features)",
+        ) from None
+    labels = np.asarray(outs[0]).ravel()
+    if task is Task.REGRESSION:
+        return labels.astype("float64"), None
+    model_classes = sorted({str(v) for v in labels})
+    proba = None
+    if len(outs) > 1:
+        second = outs[1]
+        if isinstance(second, list) and second and isinstance(second[0], dict):
+            # skl2onnx's default ZipMap output: one {class: probability} dict per row.
+            model_classes = [str(c) for c in second[0]]
+            proba = np.asarray([[row[c] for c in second[0]] for row in second], dtype="float64")
+        else:
+            proba = np.asarray(second, dtype="float64")
+            model_classes = _column_classes(labels, proba, where)
+    mapping = class_mapping(model_classes, classes, where)
+    lookup = {c: j for j, c in enumerate(model_classes)}
+    y_pred = mapping[np.asarray([lookup[str(v)] for v in labels], dtype="int64")]
+    return y_pred, _scores(proba, mapping, len(classes), task)
+
+
+def _column_classes(labels: np.ndarray, proba: np.ndarray, where: str) -> list[str]:
+    """Which class each probability column is: the label predicted where that column is the largest."""
+    import numpy as np
+
+    top = proba.argmax(axis=1)
+    out = []
+    for j in range(proba.shape[1]):
+        hit = labels[top == j]
+        if hit.size == 0:
+            raise InputError(
+                f"{where}: cannot tell which class probability column {j} is",
+                hint="export the classifier with skl2onnx's default ZipMap output (class -> probability)",
+            )
+        values, counts = np.unique(hit.astype(str), return_counts=True)
+        out.append(str(values[counts.argmax()]))
+    if len(set(out)) != len(out):
+        raise InputError(f"{where}: probability columns do not match the predicted labels")
+    return out
+
+
+def predict_with_model(
+    loaded: LoadedConfig, source: ModelSource | BaselineSource, name: str, eval_data: EvalData
+) -> PredictionSet:
+    """Score ``source.model`` on the eval features into a :class:`PredictionSet`."""
+    from mlgate.gates.interface import PredictionSet
+
+    assert source.model is not None
+    key = f"{name}.model"
+    path = local_path(loaded, source.model, key)
+    where = f"{key}: {source.model}"
+    task = loaded.config.task
+    x = feature_frame(loaded, eval_data)
+    suffix = Path(source.model).suffix.lower()
+    if suffix == ".onnx":
+        y_pred, scores = _onnx_predict(path, x, task, eval_data.classes, where)
+    elif suffix == ".skops":
+        model = _load_skops(path, where)
+        y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
+    elif suffix in PICKLE_SUFFIXES:
+        model = _load_pickle(path, where, key, source.allow_pickle)
+        y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
+    else:
+        raise InputError(
+            f"{where}: unsupported model file", hint="use .skops, .onnx (or .joblib with allow_pickle)"
+        )
+    if y_pred.shape[0] != len(eval_data.y_true):
+        raise InputError(f"{where}: {y_pred.shape[0]} predictions for {len(eval_data.y_true)} eval rows")
+    return PredictionSet(name=name, y_pred=y_pred, scores=scores, source=source.model)
