@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from mlgate.config._base import Section
@@ -19,6 +21,11 @@ class DataConfig(Section):
     reference: str | None = Field(None, description="Reference table (e.g. training data) for drift.")
     features: tuple[str, ...] | None = Field(
         None, description="Feature columns fed to models; default: every column but label and id."
+    )
+    engine: Literal["pandas", "spark"] = Field(
+        "pandas",
+        description="pandas: read the tables into memory. spark: read Parquet files or dataset "
+        "directories with pyspark (pip install 'mlgate[spark]', Java 17).",
     )
     null_values: tuple[str, ...] = Field(
         DEFAULT_NULL_VALUES,
