@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
+from mlgate.io.columns import eval_columns, reference_columns
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
 from mlgate.io.tables import read_table
@@ -54,6 +55,15 @@ def _encode_labels(
                 others = sorted(set(others) | (set(s.dropna().astype(str).unique()) - {pos}))[:1]
         if pos not in set(text.unique()) and not others:
             raise InputError(f"{where}: label column '{label}' is empty")
+        schema_gate = cfg.gates.schema_
+        if len(others) > 1 and schema_gate is not None and schema_gate.unknown_labels != "off":
+            # The schema gate reports the rows with a third class (and blocks unless set to warn);
+            # meanwhile the label is read as positive vs not-positive, one-vs-rest.
+            preds_seen = {str(v) for s in extra for v in s.dropna().unique()}
+            in_preds = [o for o in others if o in preds_seen]
+            counts = text[text != pos].value_counts()
+            negative = in_preds[0] if len(in_preds) == 1 else str(counts.index[0])
+            return (text == pos).to_numpy(dtype="int64"), (negative, pos)
         if len(others) > 1:
             raise InputError(
                 f"{where}: binary task but label/predictions have more than two classes: "
@@ -81,7 +91,10 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
     """Read and check every input. Raises :class:`InputError` naming the file, column or row."""
     cfg = loaded.config
     eval_path = local_path(loaded, cfg.data.eval, "data.eval")
-    frame = read_table(eval_path, null_values=cfg.data.null_values, display=cfg.data.eval)
+    frame = read_table(
+        eval_path, columns=eval_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
+        display=cfg.data.eval,
+    )
     where = cfg.data.eval
     id_col = cfg.data.id
     if id_col is not None and id_col not in frame.columns:
@@ -128,7 +141,10 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
     reference = None
     if cfg.data.reference is not None:
         ref_path = local_path(loaded, cfg.data.reference, "data.reference")
-        reference = read_table(ref_path, null_values=cfg.data.null_values, display=cfg.data.reference)
+        reference = read_table(
+            ref_path, columns=reference_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
+            display=cfg.data.reference,
+        )
 
     return GateInputs(
         loaded=loaded,

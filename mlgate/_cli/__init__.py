@@ -10,6 +10,7 @@ from mlgate._cli.check import check, config_schema, validate_config
 from mlgate._cli.demo import demo
 from mlgate._cli.init import init
 from mlgate._cli.publish import publish_cmd
+from mlgate._cli.schema import schema
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,7 +23,7 @@ def main() -> None:
     """
 
 
-for _cmd in (check, validate_config, config_schema, demo, init, publish_cmd, baseline):
+for _cmd in (check, validate_config, config_schema, demo, init, publish_cmd, baseline, schema):
     main.add_command(_cmd)
 
 __all__ = ["main"]

@@ -228,6 +228,17 @@ class SchemaGate(Section):
         default_factory=dict, description="Per-check tolerated share of failing rows."
     )
     apply_to: tuple[Literal["eval", "reference"], ...] = ("eval",)
+    labels: tuple[str, ...] | None = Field(
+        None, description="Known label classes; default: the two classes of a binary task."
+    )
+
+    @field_validator("max_failure_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, share in v.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"@{key}@a share of rows, between 0 and 1 (got {share})")
+        return v
     duplicate_ids: Literal["error", "warn", "off"] = "error"
     unknown_labels: Literal["error", "warn", "off"] = "error"
     single_class: Literal["error", "warn", "off"] = "error"

@@ -6,9 +6,11 @@ from mlgate.gates.drift import DriftGate
 from mlgate.gates.fairness import FairnessGate
 from mlgate.gates.interface import Gate
 from mlgate.gates.performance import PerformanceGate
+from mlgate.gates.schema import SchemaGate
 from mlgate.gates.slices import SlicesGate
 
 REGISTRY: dict[str, type[Gate]] = {
+    SchemaGate.name: SchemaGate,
     PerformanceGate.name: PerformanceGate,
     SlicesGate.name: SlicesGate,
     FairnessGate.name: FairnessGate,

@@ -1,0 +1,159 @@
+"""``schema`` gate: validate the evaluation (and reference) data before any model is judged on it.
+
+Every failing schema check becomes one check of this gate with the failing row count, the share of
+rows and a few example values with their row numbers (row 1 = first data row). Severity and tolerance
+are per check, looked up by ``column:check``, then ``check``, then ``column``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from mlgate.config import LoadedConfig
+from mlgate.errors import InputError
+from mlgate.gates.interface import Gate, GateInputs
+from mlgate.metrics_registry import Task
+from mlgate.result import Check, GateResult, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.config.gates import SchemaGate as SchemaConfig
+    from mlgate.schema.findings import Finding, Outcome
+    from mlgate.schema.load import LoadedSchema
+
+
+def lookup(table: Mapping[str, object], finding: Finding) -> object | None:
+    keys = ([f"{finding.column}:{finding.check}"] if finding.column else []) + [finding.check]
+    keys += [finding.column] if finding.column else []
+    for key in keys:
+        if key in table:
+            return table[key]
+    return None
+
+
+def _value(v: object) -> str:
+    return repr(v) if isinstance(v, str) else str(v)
+
+
+def describe(f: Finding, n_rows: int) -> str:
+    """A plain-text message (the renderers escape it)."""
+    seen = f.examples[0][1] if f.examples else None
+    if f.check == "column_in_dataframe":
+        return f"column '{f.column}' is missing"
+    if f.check == "column_in_schema":
+        return f"unexpected column '{f.column}' (the schema is strict)"
+    if f.check == "dtype":
+        return f"column '{f.column}' has dtype {seen}, expected {f.description.removeprefix('dtype')}"
+    if f.check == "single_class":
+        return f"label '{f.column}' has a single class{f': {_value(seen)}' if seen is not None else ''}"
+    if f.check == "empty_columns":
+        return f"column '{f.column}' is empty (every value is missing)"
+    if f.failing is None:
+        subject = f"column '{f.column}': " if f.column else ""
+        return f"{subject}{f.description} failed" + (f" ({_value(seen)})" if seen is not None else "")
+    share = f.failing / n_rows if n_rows else 0.0
+    rows = "row" if f.failing == 1 else "rows"
+    where = f" in '{f.column}'" if f.column else ""
+    text = f"{f.failing} of {n_rows} {rows} ({share:.2%}){where} fail {f.description}"
+    shown = [f"row {r}: {_value(v)}" for r, v in f.examples if r is not None]
+    return text + (f"; e.g. {', '.join(shown)}" if shown else "")
+
+
+def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaConfig) -> Check:
+    severity = lookup(cfg.severity, f) or f.severity or "error"
+    tolerance = lookup(cfg.max_failure_share, f)
+    share = f.failing / n_rows if f.failing is not None and n_rows else None
+    message = describe(f, n_rows)
+    if share is not None and isinstance(tolerance, float | int) and share <= tolerance:
+        status = Status.PASS
+        message += f" (within the tolerated share {tolerance:g})"
+    else:
+        status = Status.FAIL if severity == "error" else Status.WARN
+    name = f"{frame_name}: {f.column}: {f.check}" if f.column else f"{frame_name}: {f.check}"
+    details = {
+        "check": f.description,
+        "rows": f.failing,
+        "share": share,
+        "severity": severity,
+        "examples": [{"row": r, "value": v} for r, v in f.examples],
+    }
+    return Check(
+        name=name, status=status, message=message, attribute=f.column, value=share,
+        threshold=float(tolerance) if isinstance(tolerance, float | int) else None, details=details,
+    )
+
+
+def validate(schema: LoadedSchema, frame: pd.DataFrame, max_examples: int) -> Outcome:
+    if schema.kind == "great-expectations":
+        from mlgate.schema.ge_engine import validate_ge
+
+        return validate_ge(schema.schema, frame, max_examples, schema.source)
+    from mlgate.schema.pandera_engine import validate_pandera
+
+    return validate_pandera(schema.schema, frame, max_examples)
+
+
+class SchemaGate(Gate):
+    name = "schema"
+
+    def configured(self, loaded: LoadedConfig) -> bool:
+        return loaded.config.gates.schema_ is not None
+
+    def run(self, inputs: GateInputs) -> GateResult:
+        import pandas as pd
+
+        from mlgate.schema.builtin import DatasetChecks, dataset_outcome
+        from mlgate.schema.load import load_schema
+
+        loaded = inputs.loaded
+        cfg = loaded.config
+        gate = cfg.gates.schema_
+        assert gate is not None
+        frames = [("eval", inputs.eval.frame)]
+        if "reference" in gate.apply_to:
+            if inputs.reference is None:
+                raise InputError(
+                    "gates.schema.apply_to lists 'reference' but data.reference is not set",
+                    hint="set data.reference, or remove 'reference' from gates.schema.apply_to",
+                )
+            frames.append(("reference", inputs.reference))
+        ref = cfg.schema_ref
+        schema = load_schema(ref.path, ref.kind, loaded.base_dir) if ref is not None else None
+        classification = cfg.task is not Task.REGRESSION
+        known = gate.labels if gate.labels is not None else (
+            tuple(str(c) for c in inputs.eval.classes) if cfg.task is Task.BINARY or
+            "reference" in gate.apply_to else None
+        )
+        levels = DatasetChecks(gate.duplicate_ids, gate.unknown_labels, gate.single_class, gate.empty_columns)
+        checks: list[Check] = []
+        notes: list[str] = []
+        if schema is None:
+            notes.append("no schema configured (schema: in mlgate.yaml): built-in dataset checks only")
+        for frame_name, frame in frames:
+            if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+                frame = frame.reset_index(drop=True)  # row numbers are positions
+            outcomes = []
+            if schema is not None:
+                outcomes.append(validate(schema, frame, gate.max_examples))
+            outcomes.append(dataset_outcome(
+                frame, levels=levels, label=cfg.data.label, id_col=cfg.data.id,
+                known_labels=known, classification=classification, max_examples=gate.max_examples,
+            ))
+            n_checks = sum(o.n_checks for o in outcomes)
+            failed = [to_check(frame_name, f, len(frame), gate) for o in outcomes for f in o.findings]
+            passed = n_checks - len(failed)
+            checks.append(Check(
+                name=f"{frame_name}: schema", status=Status.PASS, value=float(len(frame)),
+                message=f"{passed} of {n_checks} checks pass on {len(frame)} rows"
+                + (f" ({schema.kind} schema {schema.source})" if schema is not None else ""),
+            ))
+            checks.extend(failed)
+        blocking = sum(c.blocking for c in checks)
+        warned = sum(c.status is Status.WARN for c in checks)
+        summary = (
+            f"{blocking} blocking, {warned} warning" if blocking or warned
+            else f"data valid ({', '.join(n for n, _ in frames)})"
+        )
+        return GateResult(name=self.name, checks=tuple(checks), summary=summary, notes=tuple(notes))

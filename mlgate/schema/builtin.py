@@ -1,0 +1,84 @@
+"""Dataset checks that need no schema: duplicate ids, unknown labels, a single class, empty columns.
+
+Each is configured in ``gates.schema`` as ``error`` (blocks), ``warn`` or ``off``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from mlgate.schema.findings import Finding, Outcome, examples_from
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Level = Literal["error", "warn", "off"]
+
+
+@dataclass(frozen=True)
+class DatasetChecks:
+    duplicate_ids: Level = "error"
+    unknown_labels: Level = "error"
+    single_class: Level = "error"
+    empty_columns: Level = "warn"
+
+
+def dataset_outcome(
+    frame: pd.DataFrame,
+    *,
+    levels: DatasetChecks,
+    label: str | None,
+    id_col: str | None,
+    known_labels: Collection[str] | None,
+    classification: bool,
+    max_examples: int,
+) -> Outcome:
+    """Run the enabled checks on ``frame``; findings carry their configured severity."""
+    import numpy as np
+
+    findings: list[Finding] = []
+    n_checks = 0
+    if levels.duplicate_ids != "off" and id_col is not None and id_col in frame.columns:
+        n_checks += 1
+        dup = frame[id_col].duplicated(keep="first").to_numpy()
+        if dup.any():
+            pos = np.flatnonzero(dup)
+            findings.append(
+                Finding(id_col, "duplicate_ids", f"'{id_col}' is unique", int(pos.size),
+                        examples_from(pos[:max_examples], frame[id_col].to_numpy()[pos[:max_examples]],
+                                      max_examples),
+                        levels.duplicate_ids)
+            )
+    has_label = label is not None and label in frame.columns
+    if classification and has_label and levels.unknown_labels != "off" and known_labels is not None:
+        assert label is not None
+        n_checks += 1
+        col = frame[label]
+        bad = (col.notna() & ~col.astype(str).isin(set(known_labels))).to_numpy()
+        if bad.any():
+            pos = np.flatnonzero(bad)
+            findings.append(
+                Finding(label, "unknown_labels", f"'{label}' in {sorted(known_labels)}", int(pos.size),
+                        examples_from(pos[:max_examples], col.to_numpy()[pos[:max_examples]], max_examples),
+                        levels.unknown_labels)
+            )
+    if classification and has_label and levels.single_class != "off":
+        assert label is not None
+        n_checks += 1
+        seen = frame[label].dropna().unique()
+        if len(seen) < 2:
+            findings.append(
+                Finding(label, "single_class", f"'{label}' has at least two classes", None,
+                        ((None, str(seen[0])),) if len(seen) else (),
+                        levels.single_class)
+            )
+    if levels.empty_columns != "off":
+        n_checks += frame.shape[1]
+        counts = frame.count()  # non-null values per column
+        for name in counts.index[(counts == 0).to_numpy()]:
+            findings.append(
+                Finding(str(name), "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
+            )
+    return Outcome(len(frame), n_checks, tuple(findings))
