@@ -8,6 +8,7 @@ worth seeing; dropping them would hide them. ``missing: error`` makes them an in
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,13 @@ class Attribute:
 
 
 def _column_codes(
-    frame: pd.DataFrame, col: str, gate: FairnessGate, source: str
+    frame: pd.DataFrame, col: str, gate: FairnessGate, source: str, header: Callable[[], list[str]]
 ) -> tuple[np.ndarray, list[str]]:
     import pandas as pd
 
     if col not in frame.columns:
-        known = [str(c) for c in frame.columns]
+        # The frame may hold only the columns the gates asked for; the file's header has them all.
+        known = header()
         close = difflib.get_close_matches(col, known, n=1)
         raise InputError(
             f"{source}: no column '{col}' (gates.fairness.sensitive)",
@@ -79,12 +81,18 @@ def _column_codes(
     return rank[codes].astype(np.int64), [labels[i] for i in order]
 
 
-def attributes(frame: pd.DataFrame, gate: FairnessGate, source: str) -> list[Attribute]:
-    """Each sensitive column, then each intersection (only the combinations present are groups)."""
+def attributes(
+    frame: pd.DataFrame, gate: FairnessGate, source: str, header: Callable[[], list[str]] | None = None
+) -> list[Attribute]:
+    """Each sensitive column, then each intersection (only the combinations present are groups).
+
+    ``header`` lists every column of the source file, for the hint when a column is absent.
+    """
+    columns = header or (lambda: [str(c) for c in frame.columns])
     single: dict[str, tuple[np.ndarray, list[str]]] = {}
     refs = gate.reference_group or {}
     for col in dict.fromkeys([*gate.sensitive, *(c for combo in gate.intersections for c in combo)]):
-        single[col] = _column_codes(frame, col, gate, source)
+        single[col] = _column_codes(frame, col, gate, source, columns)
     out = []
     for col in gate.sensitive:
         codes, labels = single[col]

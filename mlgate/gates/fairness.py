@@ -276,6 +276,18 @@ def coverage_checks(
     return out
 
 
+def _header(inputs: GateInputs) -> list[str]:
+    """Every column of the eval file (the loaded frame may be pruned to the configured columns)."""
+    from mlgate.io.sources import local_path
+    from mlgate.io.tables import table_columns
+
+    cfg = inputs.loaded.config
+    try:
+        return table_columns(local_path(inputs.loaded, cfg.data.eval, "data.eval"), cfg.data.eval)
+    except InputError:
+        return [str(c) for c in inputs.eval.frame.columns]
+
+
 class FairnessGate(Gate):
     name = "fairness"
 
@@ -297,7 +309,7 @@ class FairnessGate(Gate):
         )
         checks: list[Check] = []
         tables = []
-        for i, attr in enumerate(attributes(ev.frame, gate, ev.source)):
+        for i, attr in enumerate(attributes(ev.frame, gate, ev.source, lambda: _header(inputs))):
             rng = np.random.default_rng([gate.seed, i]) if wants_boot else None
             st = group_stats(attr, inputs, gate, task, rng)
             tables.append(group_table(st.attr, st.include, st.cand, st.base, task, ev.classes))
