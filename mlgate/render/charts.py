@@ -104,7 +104,8 @@ def _limits(check: Check, higher: bool) -> list[tuple[LimitKind, float]]:
         return []
     assert th is not None
     name = check.name.lower()
-    if "drop" in name or "regress" in name:
+    # "<metric> vs baseline" checks carry the allowed worsening in metric units (performance gate).
+    if "drop" in name or "regress" in name or "vs baseline" in name:
         if not finite(check.baseline):
             return []
         assert check.baseline is not None

@@ -19,22 +19,26 @@ from mlgate.render.escape import md
 from mlgate.result import Report
 
 MAX_LABEL = 24
+MAX_TITLE = 70
 MAX_CATEGORIES = 12
 MAX_FAIRNESS_CHARTS = 4
-_SAFE_PUNCT = set(" _-.,:/()+=")
+# Characters with a meaning to Mermaid, markdown or HTML are shown as their fullwidth forms
+# (Unicode block FF00-FFEF): "<25" stays readable as "＜25" but can no longer open a tag.
+_LOOKALIKE = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "\"'`#;%&<>[]{}|\\*"})
+_SAFE_PUNCT = set(" _-.,:/()+=!?'@$^~") | {chr(ord(c) + 0xFEE0) for c in "\"'`#;%&<>[]{}|\\*"}
 
 
-def label(text: object) -> str:
+def label(text: object, max_len: int = MAX_LABEL) -> str:
     """A quoted Mermaid string that data cannot break out of."""
     kept = []
-    for ch in str(text):
+    for ch in str(text).translate(_LOOKALIKE):
         if ch.isalnum() and unicodedata.category(ch)[0] in "LN":
             kept.append(ch)
         elif ch in _SAFE_PUNCT or ch.isspace():
             kept.append(" " if ch.isspace() else ch)
     s = " ".join("".join(kept).split())
-    if len(s) > MAX_LABEL:
-        s = s[: MAX_LABEL - 1].rstrip() + "…"
+    if len(s) > max_len:
+        s = s[: max_len - 1].rstrip() + "…"
     return f'"{s or "?"}"'
 
 
@@ -59,7 +63,7 @@ def _block(title: str, categories: Sequence[str], bar: Sequence[float], line: Se
     lines = [
         "```mermaid",
         "xychart-beta",
-        f"    title {label(title)}",
+        f"    title {label(title, MAX_TITLE)}",
         f"    x-axis [{', '.join(label(c) for c in categories)}]",
         f"    y-axis {label(y_title)} {number(lo)} --> {number(hi)}",
         f"    bar [{', '.join(number(v) for v in bar)}]",
