@@ -48,9 +48,11 @@ def _kind(series: pd.Series) -> tuple[str, str | None]:
         return "float", str(dtype)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return "datetime", str(dtype)
-    if pd.api.types.is_string_dtype(dtype):
-        if isinstance(dtype, pd.StringDtype) or pd.api.types.infer_dtype(series, skipna=True) == "string":
-            return "str", "str"
+    # An object column holding only text is text too (pandas < 3 reads strings as object).
+    if isinstance(dtype, pd.StringDtype) or (
+        pd.api.types.is_string_dtype(dtype) and pd.api.types.infer_dtype(series, skipna=True) == "string"
+    ):
+        return "str", "str"
     return "other", None
 
 
