@@ -123,15 +123,19 @@ def absolute_check(
         return None
     attr = st.attr.name
     if not np.isfinite(value):
-        rates = " / ".join(RATE_NAMES[p] for p in fs.METRIC_PARTS[name][1])
+        ref = st.attr.ref
+        if ref is not None and not st.include[ref]:
+            why_not = f"the reference group {st.attr.labels[ref]} is too small to judge"
+        else:
+            rates = " / ".join(RATE_NAMES[p] for p in fs.METRIC_PARTS[name][1])
+            why_not = f"fewer than two judged groups with a defined {rates}"
         return Check(
             name=name,
             status=Status.WARN,
             metric=name,
             attribute=attr,
             group=group,
-            message=f"{name} for {attr} cannot be computed: fewer than two judged groups with a "
-            f"defined {rates}",
+            message=f"{name} for {attr} cannot be computed: {why_not}",
         )
     blocking = Status.FAIL if th.severity == "error" else Status.WARN
     status, op, bound, text = Status.PASS, "", 0.0, ""

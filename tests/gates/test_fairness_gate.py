@@ -280,3 +280,16 @@ def test_scorecard_json_and_markdown(demo_project: Path) -> None:
     assert "**Groups by sex &amp; age\\_group**" in md
     # Group names come from the data: escaped by the renderer, never raw HTML.
     assert "| female &amp; &lt;25 " in md and "| female & <25" not in md
+
+
+def test_nothing_to_compare_is_a_warning(tmp_path: Path) -> None:
+    frame, cand, _ = _two_groups(100, 7, 0.0)
+    frame.loc[:89, "grp"] = "a"  # group b keeps 10 rows, below min_group_size
+    gate = "sensitive: [grp]\nmetrics:\n  demographic_parity_ratio: {min: 0.8}\nmin_group_size: 20"
+    result = run_gate(write_project(tmp_path, frame, cand, None, gate))
+    c = check(result, "demographic_parity_ratio", "grp")
+    assert isinstance(c, Check) and c.status is Status.WARN and c.value is None
+    assert "fewer than two judged groups with a defined selection rate" in c.message
+    ref = write_project(tmp_path / "ref", frame, cand, None, gate + "\nreference_group: {grp: b}")
+    c = check(run_gate(ref), "demographic_parity_ratio", "grp")
+    assert isinstance(c, Check) and "the reference group b is too small to judge" in c.message
