@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.publish.forge_server import Forge, ForgeServer, User
-from tests.publish.forge_specs import GITHUB_SPEC
 
 from mlgate.ci import CIContext, CIKind
 from mlgate.publish.http import RetryPolicy
@@ -15,6 +13,8 @@ from mlgate.publish.interface import PublishRequest
 from mlgate.render.markdown import render_markdown
 from mlgate.result import Check, GateResult, Provenance, Report, Status, Table
 from tests.conftest import require
+from tests.publish.forge_server import Forge, ForgeServer, User
+from tests.publish.forge_specs import GITHUB_SPEC
 
 TOKEN = "ghp_S3cretT0kenValue1234567890"
 APP_TOKEN = "ghs_InstallationT0ken0987654321"
@@ -27,7 +27,9 @@ FAST = RetryPolicy(max_attempts=4, max_total_s=30.0, base_delay_s=0.01, max_dela
 
 @pytest.fixture(scope="session", autouse=True)
 def _github_openapi_present() -> None:
-    require(GITHUB_SPEC.is_file(), "node_modules/@octokit/openapi is missing (scripts/install-tools.sh: npm ci)")
+    require(
+        GITHUB_SPEC.is_file(), "node_modules/@octokit/openapi is missing (scripts/install-tools.sh: npm ci)"
+    )
 
 
 @pytest.fixture
@@ -49,17 +51,32 @@ def forge(server: ForgeServer) -> Forge:
     return server.forge
 
 
-def make_report(*, status: Status = Status.FAIL, config_id: str = "mlgate.yaml", rows: int = 3,
-                advisory: bool = False, n_checks: int = 2) -> Report:
+def make_report(
+    *,
+    status: Status = Status.FAIL,
+    config_id: str = "mlgate.yaml",
+    rows: int = 3,
+    advisory: bool = False,
+    n_checks: int = 2,
+) -> Report:
     checks = tuple(
-        Check(name=f"accuracy slice {i}", status=status if i == 0 else Status.PASS, metric="accuracy",
-              value=0.7, threshold=0.75, message=f"accuracy of slice {i} is 0.7 (< 0.75)")
+        Check(
+            name=f"accuracy slice {i}",
+            status=status if i == 0 else Status.PASS,
+            metric="accuracy",
+            value=0.7,
+            threshold=0.75,
+            message=f"accuracy of slice {i} is 0.7 (< 0.75)",
+        )
         for i in range(n_checks)
     )
-    table = Table(title="Example rows", headers=("row", "value"),
-                  rows=tuple((i, "x" * 40) for i in range(rows)))
+    table = Table(
+        title="Example rows", headers=("row", "value"), rows=tuple((i, "x" * 40) for i in range(rows))
+    )
     return Report(
-        gates=(GateResult(name="performance", checks=checks, summary="performance summary", tables=(table,)),),
+        gates=(
+            GateResult(name="performance", checks=checks, summary="performance summary", tables=(table,)),
+        ),
         provenance=Provenance(config_sha256="a" * 64, inputs={}, git_sha=SHA, config_path="mlgate.yaml"),
         mlgate_version="0.1.0",
         advisory=advisory,
@@ -68,20 +85,34 @@ def make_report(*, status: Status = Status.FAIL, config_id: str = "mlgate.yaml",
 
 
 def make_request(report: Report, tmp_path: Path, artifact_url: str | None = None) -> PublishRequest:
-    return PublishRequest(report=report, markdown=render_markdown(report), report_dir=tmp_path,
-                          artifact_url=artifact_url)
+    return PublishRequest(
+        report=report, markdown=render_markdown(report), report_dir=tmp_path, artifact_url=artifact_url
+    )
 
 
-def github_ctx(base: str, *, pr: int | None = 7, sha: str | None = SHA, fork: bool = False,
-               tmp: Path | None = None) -> CIContext:
+def github_ctx(
+    base: str, *, pr: int | None = 7, sha: str | None = SHA, fork: bool = False, tmp: Path | None = None
+) -> CIContext:
     return CIContext(
-        kind=CIKind.GITHUB, api_url=f"{base}/api/v3", repository="octo/repo", pr_number=pr, head_sha=sha,
-        event_name="pull_request", run_url="https://github.example/octo/repo/actions/runs/1",
-        step_summary=tmp / "summary.md" if tmp else None, output_file=tmp / "output.txt" if tmp else None,
+        kind=CIKind.GITHUB,
+        api_url=f"{base}/api/v3",
+        repository="octo/repo",
+        pr_number=pr,
+        head_sha=sha,
+        event_name="pull_request",
+        run_url="https://github.example/octo/repo/actions/runs/1",
+        step_summary=tmp / "summary.md" if tmp else None,
+        output_file=tmp / "output.txt" if tmp else None,
         is_fork=fork,
     )
 
 
 def gitlab_ctx(base: str, *, iid: int | None = 5) -> CIContext:
-    return CIContext(kind=CIKind.GITLAB, api_url=f"{base}/api/v4", repository="42", pr_number=iid,
-                     head_sha=SHA, run_url="https://gitlab.example/g/p/-/jobs/9/artifacts/browse")
+    return CIContext(
+        kind=CIKind.GITLAB,
+        api_url=f"{base}/api/v4",
+        repository="42",
+        pr_number=iid,
+        head_sha=SHA,
+        run_url="https://gitlab.example/g/p/-/jobs/9/artifacts/browse",
+    )

@@ -103,15 +103,24 @@ def _gh_error(status: int, message: str) -> Reply:
 def _page(items: list[Any], query: dict[str, list[str]], cap: int, url: str, gitlab: bool) -> Reply:
     per_page = min(int(query.get("per_page", ["30" if not gitlab else "20"])[0]), 100, cap)
     page = int(query.get("page", ["1"])[0])
-    chunk = items[(page - 1) * per_page: page * per_page]
+    chunk = items[(page - 1) * per_page : page * per_page]
     headers: dict[str, str] = {}
     last = max(1, -(-len(items) // per_page))
     rest = "&".join(f"{k}={v[0]}" for k, v in query.items() if k not in ("page",))
     if page < last:
-        headers["Link"] = f'<{url}?{rest}&page={page + 1}>; rel="next", <{url}?{rest}&page={last}>; rel="last"'
+        headers["Link"] = (
+            f'<{url}?{rest}&page={page + 1}>; rel="next", <{url}?{rest}&page={last}>; rel="last"'
+        )
     if gitlab:
-        headers.update({"X-Page": str(page), "X-Per-Page": str(per_page), "X-Total": str(len(items)),
-                        "X-Total-Pages": str(last), "X-Next-Page": str(page + 1) if page < last else ""})
+        headers.update(
+            {
+                "X-Page": str(page),
+                "X-Per-Page": str(per_page),
+                "X-Total": str(len(items)),
+                "X-Total-Pages": str(last),
+                "X-Next-Page": str(page + 1) if page < last else "",
+            }
+        )
     return 200, headers, chunk
 
 
@@ -138,19 +147,22 @@ class Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.status:
             status, extra, body = fault.status, dict(fault.headers), fault.body
         elif parts.path.startswith("/api/v3/"):
-            status, extra, body = self._github(method, parts.path[len("/api/v3"):], query, headers, raw)
+            status, extra, body = self._github(method, parts.path[len("/api/v3") :], query, headers, raw)
         elif parts.path.startswith("/api/v4/"):
-            status, extra, body = self._gitlab(method, parts.path[len("/api/v4"):], query, headers, raw)
+            status, extra, body = self._gitlab(method, parts.path[len("/api/v4") :], query, headers, raw)
         else:
             status, extra, body = 404, {}, {"message": "Not Found"}
         data = b"" if body is None else json.dumps(body).encode()
-        out_headers = {"Content-Type": "application/json; charset=utf-8", **extra} if body is not None else extra
+        out_headers = (
+            {"Content-Type": "application/json; charset=utf-8", **extra} if body is not None else extra
+        )
         if parts.path.startswith("/api/v3/"):
             # Statuses GitHub returns but does not document for the operation (403 on check-runs for
             # a non-app token, injected 429/5xx) cannot be validated; they are listed instead.
             if str(status) in specs.documented_statuses(method, parts.path[7:]):
                 forge.violations += specs.github_response_errors(
-                    method, parts.path[7:], query, headers, raw, status, out_headers, data)
+                    method, parts.path[7:], query, headers, raw, status, out_headers, data
+                )
             else:
                 forge.undocumented.append((method, parts.path[7:], status))
         with forge.lock:
@@ -170,8 +182,9 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _dispatch
 
     # ---------------------------------------------------------------- GitHub
-    def _github(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                raw: bytes) -> Reply:
+    def _github(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], raw: bytes
+    ) -> Reply:
         forge = self.forge
         forge.violations += specs.github_request_errors(method, path, query, headers, raw or None)
         auth = headers.get("authorization", "")
@@ -183,19 +196,39 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         if isinstance(body, dict) and len(str(body.get("body", ""))) > 65536:
             # What GitHub answers to an oversized comment (422 validation-error).
-            return 422, {}, {"message": "Validation Failed", "documentation_url": DOCS, "errors": [
-                {"resource": "IssueComment", "code": "custom", "field": "body",
-                 "message": "body is too long (maximum is 65536 characters)"}]}
+            return (
+                422,
+                {},
+                {
+                    "message": "Validation Failed",
+                    "documentation_url": DOCS,
+                    "errors": [
+                        {
+                            "resource": "IssueComment",
+                            "code": "custom",
+                            "field": "body",
+                            "message": "body is too long (maximum is 65536 characters)",
+                        }
+                    ],
+                },
+            )
         url = forge.base_url + "/api/v3" + path
         with forge.lock:
             if path == "/user" and method == "GET":
                 if user.app:
                     return _gh_error(403, "Resource not accessible by integration")
-                return 200, {}, specs.github_object("private-user", login=user.login, id=user.id,
-                                                    user_view_type="private")
+                return (
+                    200,
+                    {},
+                    specs.github_object(
+                        "private-user", login=user.login, id=user.id, user_view_type="private"
+                    ),
+                )
             m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues/(\d+)/comments", path)
             if m and method == "GET":
-                items = [self._gh_comment(c, m.group(1), m.group(2)) for c in forge.pr_comments(int(m.group(3)))]
+                items = [
+                    self._gh_comment(c, m.group(1), m.group(2)) for c in forge.pr_comments(int(m.group(3)))
+                ]
                 return _page(items, query, forge.page_size, url, gitlab=False)
             if not user.write and method in ("POST", "PATCH", "DELETE"):
                 return _gh_error(403, "Resource not accessible by integration")
@@ -218,31 +251,54 @@ class Handler(BaseHTTPRequestHandler):
             m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]+)", path)
             if m and method == "POST":
                 forge.statuses.append({"sha": m.group(3), **body})
-                return 201, {}, specs.github_object(
-                    "status", state=body["state"], context=body.get("context", "default"),
-                    description=body.get("description"), target_url=body.get("target_url"),
-                    creator=_gh_user(user))
+                return (
+                    201,
+                    {},
+                    specs.github_object(
+                        "status",
+                        state=body["state"],
+                        context=body.get("context", "default"),
+                        description=body.get("description"),
+                        target_url=body.get("target_url"),
+                        creator=_gh_user(user),
+                    ),
+                )
             m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/check-runs", path)
             if m and method == "POST":
                 if not user.app:
                     return _gh_error(403, "You must authenticate via a GitHub App.")
                 forge.check_runs.append(body)
-                return 201, {}, specs.github_object(
-                    "check-run", id=forge.new_id(), name=body["name"], head_sha=body["head_sha"],
-                    status=body["status"], conclusion=body.get("conclusion"))
+                return (
+                    201,
+                    {},
+                    specs.github_object(
+                        "check-run",
+                        id=forge.new_id(),
+                        name=body["name"],
+                        head_sha=body["head_sha"],
+                        status=body["status"],
+                        conclusion=body.get("conclusion"),
+                    ),
+                )
         return _gh_error(404, "Not Found")
 
     def _gh_comment(self, c: dict[str, Any], owner: str, repo: str) -> dict[str, Any]:
         base = f"{self.forge.base_url}/api/v3/repos/{owner}/{repo}"
         return specs.github_object(
-            "issue-comment", id=c["id"], body=c["body"], user=_gh_user(c["user"]),
-            url=f"{base}/issues/comments/{c['id']}", issue_url=f"{base}/issues/{c['issue']}",
+            "issue-comment",
+            id=c["id"],
+            body=c["body"],
+            user=_gh_user(c["user"]),
+            url=f"{base}/issues/comments/{c['id']}",
+            issue_url=f"{base}/issues/{c['issue']}",
             html_url=f"https://github.example/{owner}/{repo}/pull/{c['issue']}#issuecomment-{c['id']}",
-            author_association="NONE")
+            author_association="NONE",
+        )
 
     # ---------------------------------------------------------------- GitLab
-    def _gitlab(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                raw: bytes) -> Reply:
+    def _gitlab(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], raw: bytes
+    ) -> Reply:
         forge = self.forge
         user = forge.users.get(headers.get("private-token", ""))
         if user is None:
@@ -254,10 +310,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self._gl_out(200, {}, self._gl_user(user), specs.GITLAB_USER)
             m = re.fullmatch(r"/projects/(\d+)/merge_requests/(\d+)/notes", path)
             if m and method == "GET":
-                forge.violations += specs.gitlab_errors({k: v[0] for k, v in query.items()},
-                                                        specs.GITLAB_LIST_QUERY, "list notes query")
-                notes = sorted((n for n in forge.notes.values() if n["iid"] == int(m.group(2))),
-                               key=lambda n: n["id"])
+                forge.violations += specs.gitlab_errors(
+                    {k: v[0] for k, v in query.items()}, specs.GITLAB_LIST_QUERY, "list notes query"
+                )
+                notes = sorted(
+                    (n for n in forge.notes.values() if n["iid"] == int(m.group(2))), key=lambda n: n["id"]
+                )
                 items = [self._gl_note(n, int(m.group(1))) for n in notes]
                 status, extra, page = _page(items, query, forge.page_size, url, gitlab=True)
                 return self._gl_out(status, extra, page, specs.GITLAB_NOTE_LIST)
@@ -266,7 +324,9 @@ class Handler(BaseHTTPRequestHandler):
                 if not user.write:
                     return 403, {}, {"message": "403 Forbidden"}
                 nid = forge.add_note(int(m.group(2)), user, body["body"])
-                return self._gl_out(201, {}, self._gl_note(forge.notes[nid], int(m.group(1))), specs.GITLAB_NOTE)
+                return self._gl_out(
+                    201, {}, self._gl_note(forge.notes[nid], int(m.group(1))), specs.GITLAB_NOTE
+                )
             m = re.fullmatch(r"/projects/(\d+)/merge_requests/(\d+)/notes/(\d+)", path)
             if m:
                 n = forge.notes.get(int(m.group(3)))
@@ -275,7 +335,9 @@ class Handler(BaseHTTPRequestHandler):
                 if n["user"] is not user:
                     return 403, {}, {"message": "403 Forbidden"}
                 if method == "PUT":
-                    forge.violations += specs.gitlab_errors(body, specs.GITLAB_UPDATE_NOTE, "update note body")
+                    forge.violations += specs.gitlab_errors(
+                        body, specs.GITLAB_UPDATE_NOTE, "update note body"
+                    )
                     n["body"] = body["body"]
                     return self._gl_out(200, {}, self._gl_note(n, int(m.group(1))), specs.GITLAB_NOTE)
                 if method == "DELETE":
@@ -290,15 +352,32 @@ class Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _gl_user(u: User) -> dict[str, Any]:
-        return {"id": u.id, "username": u.login, "name": u.login.title(), "state": "active",
-                "avatar_url": None, "web_url": f"https://gitlab.example/{u.login}"}
+        return {
+            "id": u.id,
+            "username": u.login,
+            "name": u.login.title(),
+            "state": "active",
+            "avatar_url": None,
+            "web_url": f"https://gitlab.example/{u.login}",
+        }
 
     def _gl_note(self, n: dict[str, Any], project: int) -> dict[str, Any]:
-        return {"id": n["id"], "body": n["body"], "attachment": None, "author": self._gl_user(n["user"]),
-                "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-                "system": n["system"], "noteable_id": 77, "noteable_type": "MergeRequest",
-                "noteable_iid": n["iid"], "project_id": project, "resolvable": False,
-                "confidential": False, "internal": False}
+        return {
+            "id": n["id"],
+            "body": n["body"],
+            "attachment": None,
+            "author": self._gl_user(n["user"]),
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "system": n["system"],
+            "noteable_id": 77,
+            "noteable_type": "MergeRequest",
+            "noteable_iid": n["iid"],
+            "project_id": project,
+            "resolvable": False,
+            "confidential": False,
+            "internal": False,
+        }
 
 
 class ForgeServer:
@@ -311,7 +390,7 @@ class ForgeServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.forge.base_url = self.url
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> ForgeServer:
         self.thread.start()

@@ -40,8 +40,9 @@ def github_openapi() -> Any:
 class _Request:
     """openapi-core's Request protocol for one request the fake server received."""
 
-    def __init__(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                 body: bytes | None) -> None:
+    def __init__(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes | None
+    ) -> None:
         from openapi_core.datatypes import RequestParameters
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -73,19 +74,28 @@ def _why(exc: Exception) -> str:
     return (f"{type(exc).__name__}: {exc}" + (f" ({cause})" if cause else ""))[:600]
 
 
-def documented_statuses(method: str, path: str) -> set[str]:
-    """The statuses GitHub documents for the operation matching ``path`` (template match)."""
+@functools.lru_cache(maxsize=1)
+def _templates() -> list[tuple[Any, dict[str, Any]]]:
     import re
 
-    for template, item in github_document()["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
-        if re.match(pattern, path) and method.lower() in item:
-            return set(item[method.lower()]["responses"])
-    return set()
+    return [
+        (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"), item)
+        for template, item in github_document()["paths"].items()
+    ]
 
 
-def github_request_errors(method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                          body: bytes | None) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def documented_statuses(method: str, path: str) -> frozenset[str]:
+    """The statuses GitHub documents for the operation matching ``path`` (template match)."""
+    for pattern, item in _templates():
+        if pattern.match(path) and method.lower() in item:
+            return frozenset(item[method.lower()]["responses"])
+    return frozenset()
+
+
+def github_request_errors(
+    method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes | None
+) -> list[str]:
     try:
         github_openapi().validate_request(_Request(method, path, query, headers, body))
     except Exception as exc:  # openapi-core raises a family of validation errors
@@ -93,9 +103,16 @@ def github_request_errors(method: str, path: str, query: dict[str, list[str]], h
     return []
 
 
-def github_response_errors(method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-                           body: bytes | None, status: int, resp_headers: dict[str, str],
-                           resp_body: bytes) -> list[str]:
+def github_response_errors(
+    method: str,
+    path: str,
+    query: dict[str, list[str]],
+    headers: dict[str, str],
+    body: bytes | None,
+    status: int,
+    resp_headers: dict[str, str],
+    resp_body: bytes,
+) -> list[str]:
     """Validate a response whose status GitHub documents; fault-injected statuses it does not document
     (e.g. 429, 502 on these endpoints) are skipped by the caller."""
     try:
@@ -108,6 +125,7 @@ def github_response_errors(method: str, path: str, query: dict[str, list[str]], 
 
 
 # ---- builders of schema-valid GitHub objects, generated from the document itself -------------------
+
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
@@ -165,15 +183,31 @@ GITLAB_USER = {
     "type": "object",
     "required": ["id", "username", "name", "state"],
     "properties": {
-        "id": {"type": "integer"}, "username": {"type": "string"}, "name": {"type": "string"},
-        "state": {"type": "string"}, "avatar_url": {"type": ["string", "null"]},
+        "id": {"type": "integer"},
+        "username": {"type": "string"},
+        "name": {"type": "string"},
+        "state": {"type": "string"},
+        "avatar_url": {"type": ["string", "null"]},
         "web_url": {"type": "string"},
     },
 }
 GITLAB_NOTE = {
     "type": "object",
-    "required": ["id", "body", "author", "created_at", "updated_at", "system", "noteable_id",
-                 "noteable_type", "noteable_iid", "project_id", "resolvable", "confidential", "internal"],
+    "required": [
+        "id",
+        "body",
+        "author",
+        "created_at",
+        "updated_at",
+        "system",
+        "noteable_id",
+        "noteable_type",
+        "noteable_iid",
+        "project_id",
+        "resolvable",
+        "confidential",
+        "internal",
+    ],
     "properties": {
         "id": {"type": "integer"},
         "body": {"type": "string", "maxLength": 1_000_000},
