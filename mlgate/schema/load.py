@@ -140,7 +140,9 @@ def _import_schema(value: str, base_dir: Path) -> Any:
     finally:
         if added in sys.path:
             sys.path.remove(added)
-    obj = getattr(module, attr, None)
+    if not hasattr(module, attr):
+        raise InputError(f"schema: {value}: the module has no attribute '{attr}'")
+    obj = getattr(module, attr)
     if isinstance(obj, type) and issubclass(obj, pa.DataFrameModel):
         obj = obj.to_schema()
     if not isinstance(obj, pa.DataFrameSchema):
