@@ -14,6 +14,8 @@ from mlgate.io.tables import read_table
 from mlgate.metrics_registry import Task
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from mlgate.config.data import BaselineSource, ModelSource
@@ -81,17 +83,28 @@ def _encode_labels(
     return text.map(lookup).to_numpy(dtype="int64"), classes
 
 
-def _predictions_frame(loaded: LoadedConfig, source: ModelSource | BaselineSource, key: str) -> tuple[pd.DataFrame, str]:
+def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
+    """The table reader of ``data.engine``: pandas in memory, or Spark for Parquet datasets."""
+    if loaded.config.data.engine == "spark":
+        from mlgate.engines.spark import read_table as spark_read_table
+
+        return spark_read_table
+    return read_table
+
+
+def _predictions_frame(
+    loaded: LoadedConfig, source: ModelSource | BaselineSource, key: str
+) -> tuple[pd.DataFrame, str]:
     assert source.predictions is not None
     path = local_path(loaded, source.predictions, f"{key}.predictions")
-    return read_table(path, display=source.predictions), source.predictions
+    return _reader(loaded)(path, display=source.predictions), source.predictions
 
 
 def build_inputs(loaded: LoadedConfig) -> GateInputs:
     """Read and check every input. Raises :class:`InputError` naming the file, column or row."""
     cfg = loaded.config
     eval_path = local_path(loaded, cfg.data.eval, "data.eval")
-    frame = read_table(
+    frame = _reader(loaded)(
         eval_path, columns=eval_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
         display=cfg.data.eval,
     )
@@ -141,7 +154,7 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
     reference = None
     if cfg.data.reference is not None:
         ref_path = local_path(loaded, cfg.data.reference, "data.reference")
-        reference = read_table(
+        reference = _reader(loaded)(
             ref_path, columns=reference_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
             display=cfg.data.reference,
         )

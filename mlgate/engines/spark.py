@@ -1,0 +1,149 @@
+"""``data.engine: spark``: read the evaluation inputs with pyspark.
+
+Tables are Parquet files or Parquet dataset directories (``part-*.parquet``, as Spark writes them).
+The eval rows keep the dataset's order (file path order, then row order within each file) through
+the ``_metadata.file_path`` column and ``monotonically_increasing_id``, which increases with the
+partition index and the row position in it (pyspark API docs), so seeded resampling in the gates sees the same rows in the same order as with
+the pandas engine and the scorecard is the same. Frames reach the gates through Arrow
+(``spark.sql.execution.arrow.pyspark.enabled``), column for column.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ORDER = "__mlgate_row__"
+_SESSION: Any = None
+
+
+def _require_pyspark() -> Any:
+    try:
+        import pyspark.sql as sql
+    except ImportError:
+        raise InputError(
+            "data.engine: spark needs pyspark, which is not installed",
+            hint="pip install 'mlgate[spark]' (and a Java 17 runtime), or set data.engine: pandas",
+        ) from None
+    return sql
+
+
+def session() -> Any:
+    """The local Spark session (one per process), or the active one when mlgate runs inside Spark."""
+    global _SESSION
+    sql = _require_pyspark()
+    active = sql.SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    if _SESSION is not None:
+        return _SESSION
+    if shutil.which("java") is None and not _java_home():
+        raise InputError(
+            "data.engine: spark needs a Java runtime (java not found on PATH, JAVA_HOME unset)",
+            hint="install Java 17 (e.g. Debian's openjdk-17-jre-headless), or set data.engine: pandas",
+        )
+    builder = (
+        sql.SparkSession.builder.master("local[2]")
+        .appName("mlgate")
+        .config("spark.ui.enabled", "false")
+        # Small shuffles: the statistics are group counts, a few hundred rows at most.
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+    )
+    try:
+        _SESSION = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - the JVM failing to start is an environment problem
+        raise InputError(
+            f"data.engine: spark: could not start Spark: {type(exc).__name__}: {str(exc)[:300]}",
+            hint="check the Java runtime (java -version: 17 or later), or set data.engine: pandas",
+        ) from None
+    _SESSION.sparkContext.setLogLevel("ERROR")
+    return _SESSION
+
+
+def _java_home() -> bool:
+    import os
+
+    home = os.environ.get("JAVA_HOME")
+    return home is not None and (Path(home) / "bin" / "java").exists()
+
+
+def stop() -> None:
+    """Stop the session this module started (tests call it at the end of a module)."""
+    global _SESSION
+    if _SESSION is not None:
+        _SESSION.stop()
+        _SESSION = None
+
+
+def is_parquet(path: Path) -> bool:
+    if path.is_dir():
+        return any(path.glob("*.parquet")) or any(path.glob("*/*.parquet"))
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def read_dataset(path: str | Path, *, display: str | None = None) -> Any:
+    """A Spark DataFrame of a Parquet file or dataset directory, with the row order column added."""
+    from pyspark.sql import functions as F
+
+    p = Path(path)
+    where = display or str(path)
+    if not p.exists():
+        raise InputError(f"{where}: file not found", hint="check the path in mlgate.yaml")
+    if not is_parquet(p):
+        raise InputError(
+            f"{where}: data.engine: spark reads Parquet files or Parquet dataset directories",
+            hint="convert the table to Parquet, or set data.engine: pandas",
+        )
+    spark = session()
+    try:
+        frame = spark.read.parquet(str(p))
+    except Exception as exc:  # noqa: BLE001 - Spark raises its own AnalysisException types
+        raise InputError(f"{where}: cannot read Parquet with Spark: {str(exc)[:300]}") from None
+    if ORDER in frame.columns:
+        raise InputError(f"{where}: column name '{ORDER}' is reserved by mlgate")
+    # Spark packs the files of a dataset into partitions largest first, so the partition index alone
+    # is not the file order: order by file path, then by position (ids increase within a file's splits).
+    return frame.withColumn(
+        ORDER, F.struct(F.col("_metadata.file_path").alias("f"), F.monotonically_increasing_id().alias("i"))
+    )
+
+
+def to_pandas(frame: Any, *, where: str) -> pd.DataFrame:
+    """Collect a (reduced) Spark DataFrame to pandas in its row order, without the order column."""
+    local: pd.DataFrame = (
+        frame.orderBy(ORDER).drop(ORDER).toPandas() if ORDER in frame.columns else frame.toPandas()
+    )
+    if local.shape[0] == 0:
+        raise InputError(f"{where}: no data rows", hint="the dataset is empty")
+    return local
+
+
+def read_table(
+    path: str | Path,
+    *,
+    columns: Any = None,
+    null_values: Any = ("",),
+    display: str | None = None,
+    missing: str = "error",
+) -> pd.DataFrame:
+    """Drop-in for :func:`mlgate.io.tables.read_table` that reads through Spark (Parquet only).
+
+    Only the requested columns leave Spark (column pruning happens in the Parquet scan). Parquet has
+    typed nulls, so ``null_values`` (CSV spellings of missing) does not apply.
+    """
+    where = display or str(path)
+    frame = read_dataset(path, display=where)
+    if columns is not None:
+        absent = [c for c in columns if c not in frame.columns]
+        if absent and missing == "error":
+            raise InputError(f"{where}: no column(s) {', '.join(absent)}")
+        frame = frame.select(*[c for c in columns if c in frame.columns], ORDER)
+    return to_pandas(frame, where=where)
