@@ -15,7 +15,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 log "installing mlgate with the all and dev extras"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[all,dev]"
+"$VENV/bin/python" -m pip install --quiet -e ".[all,dev,spark]"
 
 # System tools some tests need (a browser, rsync, node validators). Installed when missing and we
 # may (root, apt available); tests that need them skip locally with a reason, never when CI=true.
