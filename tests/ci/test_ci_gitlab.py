@@ -1,0 +1,235 @@
+"""The GitLab ``check`` component, run end to end by gitlab-ci-local on the packaged example.
+
+The job installs mlgate from the working tree (``pip-spec: "."``) into a throwaway environment, runs
+the gate, posts the merge request note to a local fake of the GitLab Notes API, and exports the
+report, JUnit and Code Quality artifacts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from xml.etree import ElementTree
+
+import pytest
+from envs import PIP_ENV
+
+from tests.conftest import require_tool
+
+TOKEN = "glpat-fake-token-for-tests"
+
+
+class FakeGitLab(BaseHTTPRequestHandler):
+    """Just the endpoints the note publisher calls (docs.gitlab.com/api/notes, /api/users)."""
+
+    calls: ClassVar[list[tuple[str, str, Any]]] = []
+
+    def _reply(self, code: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        assert self.headers["PRIVATE-TOKEN"] == TOKEN
+        self.calls.append(("GET", self.path, None))
+        self._reply(200, {"id": 9, "username": "mlgate-bot"} if self.path == "/api/v4/user" else [])
+
+    def do_POST(self) -> None:
+        assert self.headers["PRIVATE-TOKEN"] == TOKEN
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.calls.append(("POST", self.path, body))
+        self._reply(201, {"id": 1, "body": body["body"], "author": {"id": 9}})
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def gitlab_api() -> Iterator[tuple[str, list[tuple[str, str, Any]]]]:
+    calls: ClassVar[list[tuple[str, str, Any]]] = []
+    handler = type("Handler", (FakeGitLab,), {"calls": calls})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v4", calls
+    server.shutdown()
+
+
+CI_FILE = """\
+include:
+  - local: templates/check/template.yml
+    inputs:
+      pip-spec: "."
+      working-directory: example
+      report-dir: out/report
+      publish: gitlab
+  - local: templates/baseline/template.yml
+    inputs:
+      pip-spec: "."
+      working-directory: example
+# Run on the shell executor: drop the components' image, the way a project overrides any key of an
+# included job (https://docs.gitlab.com/ci/yaml/includes/#override-included-configuration-values).
+mlgate-check:
+  image: null
+mlgate-baseline:
+  image: null
+"""
+
+LEGACY_FILE = """\
+include:
+  - local: templates/legacy/mlgate.gitlab-ci.yml
+variables:
+  MLGATE_WORKDIR: example
+  MLGATE_PIP_SPEC: ""
+mlgate-check:
+  image: null
+mlgate-baseline:
+  image: null
+"""
+
+
+@pytest.fixture
+def gitlab_project(tmp_path: Path, mlgate_source: Path, demo_project: Path) -> Path:
+    """A git checkout of this repository with the packaged example in ``example/``."""
+    require_tool("rsync")  # gitlab-ci-local copies the project with it
+    project = tmp_path / "checkout"
+    shutil.copytree(mlgate_source, project)
+    shutil.move(str(demo_project), project / "example")
+    shutil.rmtree(project / "example" / "mlgate-report", ignore_errors=True)
+    (project / ".gitlab-ci.yml").write_text(CI_FILE)
+    (project / "legacy.gitlab-ci.yml").write_text(LEGACY_FILE)
+    git = ["git", "-c", "user.email=ci@example.org", "-c", "user.name=ci", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "example"], cwd=project, check=True)
+    return project
+
+
+def gitlab_ci_local(project: Path, path_first: Path, *variables: str, job: str = "mlgate-check",
+                    file: str = ".gitlab-ci.yml") -> subprocess.CompletedProcess[str]:
+    exe = require_tool("gitlab-ci-local")
+    env = {**os.environ, **PIP_ENV, "PATH": f"{path_first}{os.pathsep}{os.environ['PATH']}",
+           "HOME": str(project.parent), "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    for name in list(env):
+        if name.startswith(("GITLAB_", "CI_", "MLGATE_")) or name == "CI":
+            env.pop(name)
+    args = [exe, job, "--file", file, "--shell-executor-no-image", "--no-color",
+            # gitlab-ci-local's bundled schema rejects `image: null` (GitLab itself accepts it when
+            # overriding an included job); the component itself is schema-checked in test_ci_gitlab_schema.
+            "--json-schema-validation=false"]
+    for variable in variables:
+        args += ["--variable", variable]
+    return subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+def artifacts_of(project: Path, job: str) -> Path:
+    """Where gitlab-ci-local exports a job's artifacts (paths relative to the project root)."""
+    return project / ".gitlab-ci-local" / "artifacts" / job
+
+
+def mr_variables(api: str) -> list[str]:
+    return ["CI_PIPELINE_SOURCE=merge_request_event", "CI_MERGE_REQUEST_IID=5", f"CI_API_V4_URL={api}",
+            "CI_PROJECT_ID=42", f"MLGATE_GITLAB_TOKEN={TOKEN}"]
+
+
+def test_check_component_passes_posts_the_note_and_exports_reports(
+    gitlab_project: Path, throwaway_venv: Path, gitlab_api: tuple[str, list[tuple[str, str, Any]]]
+) -> None:
+    api, calls = gitlab_api
+    proc = gitlab_ci_local(gitlab_project, throwaway_venv, *mr_variables(api))
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert "PASS  mlgate-check" in log
+    assert "Successfully installed mlgate" in log  # from the working tree, into the job's python
+    assert (throwaway_venv / "mlgate").exists()
+    assert TOKEN not in log
+
+    artifacts = artifacts_of(gitlab_project, "mlgate-check") / "example" / "out" / "report"
+    assert json.loads((artifacts / "scorecard.json").read_text())["status"] in ("pass", "warn")
+    assert (artifacts / "junit.xml").read_text().startswith("<?xml")
+    assert isinstance(json.loads((artifacts / "gl-code-quality-report.json").read_text()), list)
+
+    posts = [c for c in calls if c[0] == "POST"]
+    assert [p[1] for p in posts] == ["/api/v4/projects/42/merge_requests/5/notes"]
+    assert "mlgate demo scorecard" in posts[0][2]["body"]
+
+
+def test_failing_gate_fails_the_job_and_still_exports_reports(
+    gitlab_project: Path, gitlab_api: tuple[str, list[tuple[str, str, Any]]]
+) -> None:
+    config = gitlab_project / "example" / "mlgate.yaml"
+    config.write_text(config.read_text().replace("accuracy: {min: 0.70", "accuracy: {min: 0.99"))
+    api, _ = gitlab_api
+    # MLGATE_PIP_SPEC= (a CI/CD variable overrides the job's): use the mlgate already on PATH.
+    proc = gitlab_ci_local(gitlab_project, Path(sys.executable).parent, *mr_variables(api),
+                           "MLGATE_PIP_SPEC=")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 1, log
+    assert "FAIL  mlgate-check" in log
+    assert "Successfully installed" not in log
+    artifacts = artifacts_of(gitlab_project, "mlgate-check") / "example" / "out" / "report"
+    card = json.loads((artifacts / "scorecard.json").read_text())
+    assert (card["status"], card["exit_code"]) == ("fail", 1)
+    quality = json.loads((artifacts / "gl-code-quality-report.json").read_text())
+    assert any("accuracy" in issue["description"] for issue in quality)
+    suites = ElementTree.parse(artifacts / "junit.xml").getroot().iter("testsuite")
+    assert sum(int(suite.get("failures", "0")) for suite in suites) >= 1
+
+
+def test_jobs_run_in_the_right_pipelines(gitlab_project: Path) -> None:
+    exe = require_tool("gitlab-ci-local")
+    base = [exe, "--list-json", "--json-schema-validation=false"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_"))}
+    env["HOME"] = str(gitlab_project.parent)
+
+    def when(file: str, *args: str) -> dict[str, str]:
+        proc = subprocess.run([*base, "--file", file, *args], cwd=gitlab_project, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return {j["name"]: j["when"] for j in json.loads(proc.stdout) if j["name"].startswith("mlgate-")}
+
+    # Merge request pipelines have no CI_COMMIT_BRANCH (GitLab's predefined variables).
+    merge_request = ("--variable", "CI_PIPELINE_SOURCE=merge_request_event",
+                     "--unset-variable", "CI_COMMIT_BRANCH")
+    push_main = ("--variable", "CI_PIPELINE_SOURCE=push", "--variable", "CI_COMMIT_BRANCH=main")
+    push_topic = ("--variable", "CI_PIPELINE_SOURCE=push", "--variable", "CI_COMMIT_BRANCH=topic")
+    for file in (".gitlab-ci.yml", "legacy.gitlab-ci.yml"):
+        assert when(file, *merge_request) == {"mlgate-check": "on_success", "mlgate-baseline": "never"}
+        assert when(file, *push_main) == {"mlgate-check": "never", "mlgate-baseline": "on_success"}
+        assert when(file, *push_topic) == {"mlgate-check": "never", "mlgate-baseline": "never"}
+
+
+def test_baseline_component_saves_the_baseline_on_the_default_branch(gitlab_project: Path) -> None:
+    proc = gitlab_ci_local(gitlab_project, Path(sys.executable).parent, "CI_PIPELINE_SOURCE=push",
+                           "CI_COMMIT_BRANCH=main", "CI_DEFAULT_BRANCH=main", "MLGATE_PIP_SPEC=",
+                           job="mlgate-baseline")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    saved = artifacts_of(gitlab_project, "mlgate-baseline") / "example" / "mlgate-baseline"
+    assert {p.name for p in saved.iterdir()} >= {"metrics.json", "predictions.csv"}
+    candidate = (gitlab_project / "example" / "out" / "candidate.csv").read_text()
+    assert (saved / "predictions.csv").read_text().splitlines()[0] == candidate.splitlines()[0]
+
+
+def test_legacy_template_runs_the_gate(gitlab_project: Path,
+                                       gitlab_api: tuple[str, list[tuple[str, str, Any]]]) -> None:
+    api, calls = gitlab_api
+    proc = gitlab_ci_local(gitlab_project, Path(sys.executable).parent, *mr_variables(api),
+                           file="legacy.gitlab-ci.yml")
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    artifacts = artifacts_of(gitlab_project, "mlgate-check") / "mlgate-report"
+    names = {p.name for p in artifacts.iterdir()}
+    assert {"scorecard.json", "junit.xml", "gl-code-quality-report.json"} <= names
+    assert [c[1] for c in calls if c[0] == "POST"] == ["/api/v4/projects/42/merge_requests/5/notes"]
