@@ -37,6 +37,17 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, args, catch_exceptions=False, env=env)
 
 
+_CI_VARS = ("GITHUB_", "GITLAB_", "CI_", "MLGATE_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_from_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run inside CI systems too: never let a test publish to the real PR or read its token."""
+    for name in list(os.environ):
+        if name.startswith(_CI_VARS) or name in ("GITHUB_ACTIONS", "GITLAB_CI"):
+            monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
