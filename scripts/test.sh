@@ -29,5 +29,24 @@ log "mypy (strict)"
 mypy
 log "import-linter"
 lint-imports
+
+# deepchecks 0.19.1 needs numpy<2, pandas<2.3, scikit-learn<1.6: its gate is tested in a second,
+# pinned environment (docs/gates/deepchecks.md). mlgate goes in with --no-deps, its light deps pinned
+# alongside, so pip never upgrades the stack deepchecks needs.
+DC_VENV=${MLGATE_DEEPCHECKS_VENV:-$ROOT/.venv-deepchecks}
+DC_PY=${PYTHON_DEEPCHECKS:-$(command -v python3.11 || echo "$PY")}
+if [ ! -x "$DC_VENV/bin/python" ]; then
+  log "creating $DC_VENV"
+  "$DC_PY" -m venv "$DC_VENV"
+fi
+log "installing the pinned deepchecks environment"
+"$DC_VENV/bin/python" -m pip install --quiet --upgrade pip
+"$DC_VENV/bin/python" -m pip install --quiet "deepchecks==0.19.1" "numpy<2" "pandas<2.3" "scikit-learn<1.6" \
+  "scipy>=1.11" "pandera>=0.20" "pyarrow>=15,<21" "click>=8.1" "tabulate>=0.9" "pyyaml>=6" \
+  "pydantic>=2.6,<3" "httpx>=0.27" "pytest>=8"
+"$DC_VENV/bin/python" -m pip install --quiet --no-deps -e .
+log "pytest (deepchecks, pinned environment)"
+MLGATE_DEEPCHECKS_ENV=1 "$DC_VENV/bin/python" -m pytest -p no:cacheprovider tests/deepchecks
+
 log "pytest"
 python -m pytest -n 2 "$@"

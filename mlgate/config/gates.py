@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -245,10 +245,61 @@ class SchemaGate(Section):
     empty_columns: Literal["error", "warn", "off"] = "warn"
 
 
+DEEPCHECKS_SUITES = ("data_integrity", "train_test_validation", "model_evaluation")
+
+
+class DeepchecksCheck(Section):
+    """Parameters and conditions of one deepchecks check named in ``suite``."""
+
+    params: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments of the check.")
+    conditions: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="add_condition_* method -> its keyword arguments; default: the conditions the "
+        "built-in suites attach to this check.",
+    )
+
+    @field_validator("conditions")
+    @classmethod
+    def _condition_names(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for name in v:
+            if not name.startswith("add_condition_"):
+                raise ValueError(f"@{name}@conditions are deepchecks methods named add_condition_*")
+        return v
+
+
 class DeepchecksGate(Section):
     suite: str | tuple[str, ...] = Field(
-        "data_integrity", description="data_integrity | train_test_validation | model_evaluation | checks"
+        "data_integrity",
+        description="data_integrity | train_test_validation | model_evaluation, or a list of check "
+        "class names (e.g. [FeatureDrift, MixedNulls]).",
     )
+    checks: dict[str, DeepchecksCheck] = Field(
+        default_factory=dict, description="Check class name -> params and conditions (list suites)."
+    )
+    fail_as: Literal["error", "warn"] = Field(
+        "error", description="error: a failed deepchecks condition fails the gate; warn: it only warns."
+    )
+    n_samples: int | None = Field(
+        None, ge=100, description="Rows each check samples (deepchecks' default when unset)."
+    )
+    random_state: int = Field(0, description="Seed of deepchecks' sampling.")
+
+    @model_validator(mode="after")
+    def _known_suite(self) -> DeepchecksGate:
+        if isinstance(self.suite, str) and self.suite not in DEEPCHECKS_SUITES:
+            close = difflib.get_close_matches(self.suite, DEEPCHECKS_SUITES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "or give a list of check names"
+            known = ", ".join(DEEPCHECKS_SUITES)
+            raise ValueError(f"@suite@unknown suite '{self.suite}'; use {known} ({hint})")
+        if isinstance(self.suite, tuple):
+            if not self.suite:
+                raise ValueError("@suite@list at least one check")
+            for name in self.checks:
+                if name not in self.suite:
+                    raise ValueError(f"@checks.{name}@'{name}' is not in gates.deepchecks.suite")
+        elif self.checks:
+            raise ValueError("@checks@only for a list of checks; a named suite brings its own conditions")
+        return self
 
 
 class Gates(Section):

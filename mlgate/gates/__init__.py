@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlgate.gates.deepchecks import DeepchecksGate
 from mlgate.gates.drift import DriftGate
 from mlgate.gates.fairness import FairnessGate
 from mlgate.gates.interface import Gate
@@ -15,6 +16,7 @@ REGISTRY: dict[str, type[Gate]] = {
     SlicesGate.name: SlicesGate,
     FairnessGate.name: FairnessGate,
     DriftGate.name: DriftGate,
+    DeepchecksGate.name: DeepchecksGate,
 }
 
 __all__ = ["REGISTRY", "Gate"]
