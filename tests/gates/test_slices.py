@@ -1,0 +1,140 @@
+"""The slices gate: a model better overall but worse on one segment is caught; small slices are not judged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mlgate.errors import ConfigError
+from mlgate.result import ErrorKind, Status
+from mlgate.stats.multiple import benjamini_hochberg, holm
+from tests.gates.paired_project import flip, run_gate, write_project
+
+GATES = (
+    "  performance:\n    metrics:\n      accuracy: {{max_drop: 0.01}}\n"
+    "  slices:\n    columns: [region, income]\n    metric: accuracy\n    max_drop: 0.05\n    min_size: 30\n"
+    "    correction: {correction}\n"
+)
+
+
+def segmented(n: int = 4000, seed: int = 0) -> dict[str, np.ndarray]:
+    """Candidate better everywhere except region 'south', where it is 20 points worse."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    region = rng.choice(["north", "east", "west", "south"], n, p=[0.35, 0.3, 0.25, 0.1]).astype(object)
+    region[:12] = "islands"  # a tiny slice
+    income = rng.lognormal(10, 1, n)
+    base = np.where(rng.random(n) < 0.75, y, 1 - y)
+    cand = flip(base, y, 0.08, seed=1, to_wrong=False)  # better overall...
+    south = np.flatnonzero(region == "south")
+    worse = rng.choice(south, int(0.3 * south.size), replace=False)
+    cand[worse] = 1 - y[worse]  # ...but wrong on 30% of the south (most of which it got right)
+    return {"y": y, "cand": cand, "base": base, "region": region, "income": income}
+
+
+def test_catches_a_segment_regression_hidden_by_an_overall_gain(tmp_path: Path) -> None:
+    d = segmented()
+    cfg = write_project(
+        tmp_path,
+        d["y"],
+        d["cand"],
+        d["base"],
+        GATES.format(correction="holm"),
+        extra={"region": d["region"], "income": d["income"]},
+    )
+    perf, report, _ = run_gate(cfg, "performance")
+    assert perf.status is Status.PASS
+    gate = next(g for g in report.gates if g.name == "slices")
+    assert gate.status is Status.FAIL
+    worst = gate.checks[0]
+    assert (worst.attribute, worst.group, worst.status) == ("region", "south", Status.FAIL)
+    rows = d["region"] == "south"
+    assert worst.value == pytest.approx(np.mean(d["cand"][rows] == d["y"][rows]))
+    assert worst.baseline == pytest.approx(np.mean(d["base"][rows] == d["y"][rows]))
+    assert "accuracy on region = south" in worst.message and "significantly so" in worst.message
+    assert "region = south" in gate.summary
+    failed = [c for c in gate.checks if c.status is Status.FAIL]
+    assert len(failed) == 1
+    assert report.exit_code == 1
+
+
+def test_small_slices_are_too_small_to_judge_and_numeric_columns_binned(tmp_path: Path) -> None:
+    d = segmented()
+    cfg = write_project(
+        tmp_path,
+        d["y"],
+        d["cand"],
+        d["base"],
+        GATES.format(correction="holm"),
+        extra={"region": d["region"], "income": d["income"]},
+    )
+    gate, _, _ = run_gate(cfg, "slices")
+    small = next(c for c in gate.checks if c.group == "islands")
+    assert small.status is Status.SKIP
+    assert small.message == "region = islands: too small to judge (12 rows < min_size 30)."
+    income = [c for c in gate.checks if c.attribute == "income"]
+    assert len(income) == 4  # quantile bins
+    assert all(c.details["rows"] == 1000 for c in income)
+    assert income[0].group is not None and income[0].group[0] in "[("
+
+
+@pytest.mark.parametrize(
+    ("correction", "adjust"), [("holm", holm), ("bh", benjamini_hochberg), ("none", None)]
+)
+def test_p_values_are_adjusted_across_slices(tmp_path: Path, correction: str, adjust: object) -> None:
+    d = segmented(seed=2)
+    cfg = write_project(
+        tmp_path,
+        d["y"],
+        d["cand"],
+        d["base"],
+        GATES.format(correction=correction),
+        extra={"region": d["region"], "income": d["income"]},
+    )
+    gate, _, _ = run_gate(cfg, "slices")
+    judged = [c for c in gate.checks if c.status is not Status.SKIP]
+    raw = np.array([c.details["p_raw"] for c in judged])
+    shown = np.array([c.p_value for c in judged])
+    expected = raw if adjust is None else adjust(raw)  # type: ignore[operator]
+    assert shown == pytest.approx(expected)
+
+
+def test_missing_slice_column_is_an_input_error(tmp_path: Path) -> None:
+    d = segmented(400)
+    cfg = write_project(
+        tmp_path, d["y"], d["cand"], d["base"], GATES.format(correction="holm"), extra={"region": d["region"]}
+    )
+    gate, report, _ = run_gate(cfg, "slices")
+    assert gate.error_kind is ErrorKind.INPUT
+    assert gate.error is not None and "gates.slices.columns: no column 'income' in eval.csv" in gate.error
+    assert report.exit_code == 2
+
+
+def test_slices_need_paired_baseline_predictions(tmp_path: Path) -> None:
+    d = segmented(100)
+    gates = "  slices:\n    columns: [region]\n"
+    cfg = write_project(
+        tmp_path,
+        d["y"],
+        d["cand"],
+        None,
+        gates,
+        extra={"region": d["region"]},
+        baseline_yaml="baseline:\n  metrics: m.json\n",
+    )
+    with pytest.raises(ConfigError, match=r"gates\.slices: compares candidate and baseline"):
+        run_gate(cfg, "slices")
+
+
+def test_missing_values_form_their_own_slice(tmp_path: Path) -> None:
+    d = segmented(600)
+    region = d["region"].astype(object)
+    region[100:160] = None
+    cfg = write_project(
+        tmp_path, d["y"], d["cand"], d["base"], "  slices:\n    columns: [region]\n", extra={"region": region}
+    )
+    gate, _, _ = run_gate(cfg, "slices")
+    missing = next(c for c in gate.checks if c.group == "(missing)")
+    assert missing.details["rows"] == 60
