@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import click
 
 from mlgate import __version__
@@ -11,6 +13,11 @@ from mlgate._cli.demo import demo
 from mlgate._cli.init import init
 from mlgate._cli.publish import publish_cmd
 from mlgate._cli.schema import schema
+
+# pandera imports pyspark.pandas when pyspark is installed (the spark extra), and pyspark warns at
+# import that it does not support pandas 3 yet; mlgate never uses pyspark.pandas, so the warning
+# would only be noise on every `mlgate check`.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
