@@ -172,8 +172,8 @@ def _floors(rows: list[Row]) -> dict[str, Row]:
     return {r.family: r for r in rows if r.task.startswith("floor") and r.ok}
 
 
-def _fmt(x: float, digits: int = 2) -> str:
-    return "n/a" if x != x else f"{x:.{digits}f}"
+def _fmt(x: float, digits: int = 2, suffix: str = "") -> str:
+    return "n/a" if x != x else f"{x:.{digits}f}{suffix}"
 
 
 def table(rows: list[Row]) -> str:
@@ -188,8 +188,8 @@ def table(rows: list[Row]) -> str:
         mr = r.peak_mib / f.peak_mib if f and r.ok else float("nan")
         note = r.note.replace("|", "\\|").replace("\n", " ")
         lines.append(
-            f"| {r.task} | {_fmt(r.wall_s)} | {_fmt(r.peak_mib, 0)} | {_fmt(tr, 1)}x | {_fmt(mr, 1)}x "
-            f"| {note} |"
+            f"| {r.task} | {_fmt(r.wall_s)} | {_fmt(r.peak_mib, 0)} | {_fmt(tr, 1, 'x')} "
+            f"| {_fmt(mr, 1, 'x')} | {note} |"
         )
     return "\n".join(lines)
 
@@ -250,6 +250,19 @@ def targets(results: dict[int, list[Row]]) -> list[tuple[str, str, bool | None]]
     return out
 
 
+def _flat(data: dict[str, object], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{name}."))
+        elif isinstance(value, float):
+            out[name] = f"{value:.4g}"
+        else:
+            out[name] = str(value).replace("|", "\\|")[:80]
+    return out
+
+
 def report(results: dict[int, list[Row]], info: dict[str, str]) -> str:
     parts = [
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}, Python {info['python']}, "
@@ -257,6 +270,14 @@ def report(results: dict[int, list[Row]], info: dict[str, str]) -> str:
     ]
     for n, rows in results.items():
         parts += [f"\n### {n:,} rows\n", table(rows)]
+    for n, rows in results.items():
+        benches = [r for r in rows if r.task.endswith(".run()") and r.ok and r.data]
+        if benches:
+            parts += [f"\n### Gate benchmarks at {n:,} rows (their own numbers)\n",
+                      "| benchmark | key | value |", "|---|---|---:|"]
+            for r in benches:
+                for key, value in list(_flat(r.data).items())[:25]:
+                    parts.append(f"| {r.task} | {key} | {value} |")
     judged = targets(results)
     if judged:
         parts += ["\n### Targets\n", "| target | measured | met |", "|---|---:|---|"]
