@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,14 @@ def test_local_install_and_passing_gate(mlgate_source: Path, demo_project: Path,
     assert install.stdout.strip().endswith("mlgate 0.1.0")
     # Installed into the job's python, not the test environment.
     assert (throwaway_venv / "mlgate").exists()
+    # The built package carries the templates `mlgate init` writes.
+    probe = subprocess.run([str(throwaway_venv / "python"), "-c",
+                            "import importlib.resources as r; t = r.files('mlgate') / 'templates_data';"
+                            "print(t.joinpath('check/template.yml').is_file(),"
+                            " t.joinpath('github/mlgate.yml').is_file(), r.files('mlgate'))"],
+                           capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert probe.stdout.split()[:2] == ["True", "True"]
+    assert str(throwaway_venv.parent) in probe.stdout  # the installed copy, not the source tree
     assert run.step("Set up Python").kind == "skipped"  # python-version: ''
 
     report_dir = workspace / "model" / "mlgate-report"
