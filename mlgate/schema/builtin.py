@@ -20,7 +20,9 @@ Level = Literal["error", "warn", "off"]
 def _is_null(value: object) -> bool:
     import pandas as pd
 
-    return value is None or bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
+    if isinstance(value, list | tuple | dict):
+        return False
+    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)

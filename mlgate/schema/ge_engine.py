@@ -25,6 +25,15 @@ _counter = itertools.count()
 
 
 def import_gx() -> Any:
+    import sys
+
+    # GX imports pyspark's Spark Connect module when pyspark is installed, and that module calls
+    # sys.exit(0) when ``__main__`` has no __spec__/__file__ and ``sys.ps1`` is unset, taking it for a
+    # doctest run (pyspark/sql/connect/utils.py, check_dependencies). Embedded interpreters and test
+    # workers look like that; a temporary ``sys.ps1`` keeps the import from exiting the process.
+    shim = not hasattr(sys, "ps1")
+    if shim:
+        sys.ps1 = ""
     try:
         import great_expectations as gx
     except ImportError:
@@ -32,6 +41,9 @@ def import_gx() -> Any:
             "the schema is a Great Expectations suite but great_expectations is not installed",
             hint="pip install 'mlgate[ge]'",
         ) from None
+    finally:
+        if shim:
+            del sys.ps1
     return gx
 
 
