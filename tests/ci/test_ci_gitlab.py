@@ -24,6 +24,9 @@ from envs import PIP_ENV
 
 from tests.conftest import require_tool
 
+# End-to-end: each test runs real pipeline jobs (a few seconds each).
+pytestmark = pytest.mark.slow
+
 TOKEN = "glpat-fake-token-for-tests"
 
 

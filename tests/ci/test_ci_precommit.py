@@ -20,6 +20,9 @@ from envs import ROOT
 from tests.conftest import require
 
 
+# End-to-end: pre-commit runs the real gate.
+pytestmark = pytest.mark.slow
+
 def manifest() -> list[dict[str, object]]:
     from pre_commit.clientlib import load_manifest
 
