@@ -19,7 +19,6 @@ from envs import ROOT
 
 from tests.conftest import require
 
-
 # End-to-end: pre-commit runs the real gate.
 pytestmark = pytest.mark.slow
 
