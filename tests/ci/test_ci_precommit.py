@@ -22,6 +22,7 @@ from tests.conftest import require
 # End-to-end: pre-commit runs the real gate.
 pytestmark = pytest.mark.slow
 
+
 def manifest() -> list[dict[str, object]]:
     from pre_commit.clientlib import load_manifest
 
