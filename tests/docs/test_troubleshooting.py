@@ -75,4 +75,4 @@ def test_page_quotes_the_real_message(case: str, demo_project: Path, monkeypatch
     assert res.exit_code == 2, res.output
     actual = "\n".join(line.rstrip() for line in res.stderr.strip().splitlines() if "Warning" not in line
                        and "require_minimum_pandas_version" not in line)
-    assert documented()[case].strip() == actual, f"docs/troubleshooting.md ({case}) is out of date; now:\n{actual}"
+    assert documented()[case].strip() == actual, f"troubleshooting.md ({case}) is out of date; now:\n{actual}"
