@@ -8,6 +8,8 @@ Statistics live in :mod:`mlgate.stats.drift`; this module picks columns, methods
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from mlgate.config import LoadedConfig
@@ -67,7 +69,8 @@ def _codes(ref: pd.Series, cur: pd.Series) -> tuple[np.ndarray, np.ndarray, list
 
 
 def column_stats(
-    ref: pd.Series, cur: pd.Series, kind: str, bins: int, names: tuple[str, str], column: str
+    ref: pd.Series, cur: pd.Series, kind: str, bins: int, names: tuple[str, str], column: str,
+    ks_p: bool = True,
 ) -> DriftStats:
     """Statistics of one column; ``kind`` is numeric | categorical | auto."""
     from mlgate.stats.drift import categorical_drift, numeric_drift
@@ -82,7 +85,7 @@ def column_stats(
             )
         kind = "numeric" if num_ref and num_cur else "categorical"
     if kind == "numeric":
-        return numeric_drift(_numbers(ref, names[0], column), _numbers(cur, names[1], column), bins)
+        return numeric_drift(_numbers(ref, names[0], column), _numbers(cur, names[1], column), bins, ks_p)
     rc, cc, labels = _codes(ref, cur)
     return categorical_drift(rc, cc, labels)
 
@@ -132,11 +135,17 @@ class DriftGate(Gate):
             raise InputError("drift: no reference data", hint="set data.reference (e.g. the training table)")
         names = (cfg.data.reference or "data.reference", inputs.eval.source)
         columns, notes = self._columns(inputs, gate, ref, names)
-        verdicts = []
-        for col in columns:
+        frame = inputs.eval.frame
+
+        def one(col: str) -> Verdict:
             spec = gate.per_column.get(col, DriftColumn())
-            stats = column_stats(ref[col], inputs.eval.frame[col], spec.kind, gate.bins, names, col)
-            verdicts.append(decide(col, "feature", stats, spec, gate))
+            ks_p = (spec.method or gate.method) == "ks"
+            stats = column_stats(ref[col], frame[col], spec.kind, gate.bins, names, col, ks_p)
+            return decide(col, "feature", stats, spec, gate)
+
+        # numpy's sorts and pandas' factorize release the GIL: columns run side by side on threads.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            verdicts = list(pool.map(one, columns))
         extra = []
         if gate.predictions:
             v, note = prediction_verdict(inputs, gate, names[0])
@@ -246,7 +255,7 @@ def prediction_verdict(inputs: GateInputs, gate: DriftConfig, ref_name: str) -> 
     current = _outputs(cand, cfg.task, classes, scores)
     what = "score" if scores else ("prediction" if cfg.task is Task.REGRESSION else "predicted class")
     kind = "numeric" if current.dtype == "float64" else "categorical"
-    stats = column_stats(other, current, kind, gate.bins, (against, cand.source), what)
+    stats = column_stats(other, current, kind, gate.bins, (against, cand.source), what, gate.method == "ks")
     return decide(what, "prediction", stats, DriftColumn(), gate, note=f"candidate vs {against}"), ""
 
 
@@ -261,9 +270,8 @@ def label_verdict(
     if label not in ref.columns:
         return None, f"label drift not compared: {names[0]} has no column '{label}'"
     cur = inputs.eval.frame[label]
-    if cfg.task is Task.REGRESSION:
-        stats = column_stats(ref[label], cur, "numeric", gate.bins, names, label)
-    else:
-        as_text = ref[label].astype("string"), cur.astype("string")
-        stats = column_stats(*as_text, "categorical", gate.bins, names, label)
-    return decide(label, "label", stats, gate.per_column.get(label, DriftColumn()), gate), ""
+    spec = gate.per_column.get(label, DriftColumn())
+    kind = "numeric" if cfg.task is Task.REGRESSION else "categorical"
+    ks_p = (spec.method or gate.method) == "ks"
+    stats = column_stats(ref[label], cur, kind, gate.bins, names, label, ks_p)
+    return decide(label, "label", stats, spec, gate), ""
