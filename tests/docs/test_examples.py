@@ -57,6 +57,8 @@ def merge(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
 
 
 def classify(doc: Any) -> str:
+    if isinstance(doc, list) and doc and all(isinstance(s, dict) and {"uses", "run"} & set(s) for s in doc):
+        return "github-steps"
     if not isinstance(doc, dict):
         return "unknown"
     keys = set(doc)
@@ -101,8 +103,9 @@ def check_yaml(ex: Example, tmp: Path) -> None:
         parse_config(ex.body, ex.where)
     elif kind == "config-fragment":
         parse_config(yaml.safe_dump(merge(demo_config(), doc)), ex.where)
-    elif kind == "github-workflow":
-        path.write_text(yaml.safe_dump(as_workflow(doc), sort_keys=False), encoding="utf-8")
+    elif kind in ("github-workflow", "github-steps"):
+        workflow = as_workflow({"steps": doc} if kind == "github-steps" else doc)
+        path.write_text(yaml.safe_dump(workflow, sort_keys=False), encoding="utf-8")
         schema = "vendor.github-workflows"
         proc = subprocess.run([tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
                               capture_output=True, text=True, timeout=120)
