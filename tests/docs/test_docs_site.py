@@ -108,3 +108,21 @@ def test_json_contract_page_lists_every_field() -> None:
     assert set(check) == documented_fields("Check object")
     assert set(sample_gate["tables"][0]) == documented_fields("Table object")
     assert set(data["provenance"]) == documented_fields("Provenance object")
+
+
+def test_links_to_repository_files_point_at_github() -> None:
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import mkdocs_hooks
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="ci/gitlab.md"))
+    config = {"repo_url": "https://github.com/mlgate/mlgate"}
+    md = ("[t](../../templates/check/template.yml) [d](../../templates/github/) [in](../security.md#tokens) "
+          "[out](../../../etc/passwd)")
+    out = mkdocs_hooks.on_page_markdown(md, page, config, None)
+    assert out == ("[t](https://github.com/mlgate/mlgate/blob/main/templates/check/template.yml) "
+                   "[d](https://github.com/mlgate/mlgate/tree/main/templates/github/) "
+                   "[in](../security.md#tokens) [out](../../../etc/passwd)")
