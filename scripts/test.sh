@@ -8,6 +8,17 @@ PY=${PYTHON:-python3}
 VENV=${MLGATE_VENV:-$ROOT/.venv}
 
 log() { printf '\n== %s\n' "$*" >&2; }
+# Every check runs even when an earlier one fails, so one CI log shows every problem; the script
+# exits non-zero at the end if any failed.
+FAILED=()
+step() {
+  local name=$1
+  shift
+  log "$name"
+  if ! "$@"; then
+    FAILED+=("$name")
+  fi
+}
 
 if [ ! -x "$VENV/bin/python" ]; then
   log "creating $VENV"
@@ -23,12 +34,9 @@ bash scripts/install-tools.sh
 
 export PATH="$VENV/bin:$ROOT/node_modules/.bin:$PATH"
 
-log "ruff"
-ruff check mlgate tests benchmarks
-log "mypy (strict)"
-mypy
-log "import-linter"
-lint-imports
+step "ruff" ruff check mlgate tests benchmarks
+step "mypy (strict)" mypy
+step "import-linter" lint-imports
 
 # deepchecks 0.19.1 needs numpy<2, pandas<2.3, scikit-learn<1.6: its gate is tested in a second,
 # pinned environment (docs/gates/deepchecks.md). mlgate goes in with --no-deps, its light deps pinned
@@ -45,8 +53,12 @@ log "installing the pinned deepchecks environment"
   "scipy>=1.11" "pandera>=0.20" "pyarrow>=15,<21" "click>=8.1" "tabulate>=0.9" "pyyaml>=6" \
   "pydantic>=2.6,<3" "httpx>=0.27" "pytest>=8"
 "$DC_VENV/bin/python" -m pip install --quiet --no-deps -e .
-log "pytest (deepchecks, pinned environment)"
-MLGATE_DEEPCHECKS_ENV=1 "$DC_VENV/bin/python" -m pytest -p no:cacheprovider tests/deepchecks
+step "pytest (deepchecks, pinned environment)" \
+  env MLGATE_DEEPCHECKS_ENV=1 "$DC_VENV/bin/python" -m pytest -p no:cacheprovider tests/deepchecks
 
-log "pytest"
-python -m pytest -n 2 "$@"
+step "pytest" python -m pytest -n 2 "$@"
+
+if [ ${#FAILED[@]} -gt 0 ]; then
+  printf '\nFAILED: %s\n' "${FAILED[*]}" >&2
+  exit 1
+fi
