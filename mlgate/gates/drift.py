@@ -206,7 +206,15 @@ class DriftGate(Gate):
             missing = [c for c in wanted if c not in frame.columns]
             if missing:
                 raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
-        return [c for c in wanted if c in ref.columns], notes
+        import pandas as pd
+
+        # Time always moves forward between a reference and an eval period: timestamps would drift by
+        # construction, so they are left out unless listed explicitly.
+        dates = [c for c in wanted if c in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[c])]
+        if dates:
+            shown = ", ".join(dates)
+            notes.append(f"date/time columns not compared (list them in columns to do so): {shown}")
+        return [c for c in wanted if c in ref.columns and c not in dates], notes
 
 
 def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: bool) -> pd.Series:

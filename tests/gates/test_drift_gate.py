@@ -237,3 +237,18 @@ def test_demo_project_is_stable(demo_project: Path) -> None:
     features = [c for c in gate.checks if c.details.get("role") == "feature"]
     assert len(features) == 22 and all(c.status is Status.PASS for c in features)
     assert gate.status is not Status.FAIL
+
+
+def test_datetime_columns_are_left_out(tmp_path: Path) -> None:
+    rng = np.random.default_rng(12)
+    ref = frame(rng, 200, extra={"when": pd.date_range("2024-01-01", periods=200, freq="h")})
+    cur = frame(rng, 200, extra={"when": pd.date_range("2025-01-01", periods=200, freq="h")})
+    path = write_project(tmp_path, ref, cur, {})
+    ref.to_parquet(tmp_path / "reference.parquet")
+    cur.to_parquet(tmp_path / "eval.parquet")
+    config = yaml.safe_load(path.read_text())
+    config["data"].update(eval="eval.parquet", reference="reference.parquet")
+    path.write_text(yaml.safe_dump(config))
+    gate = drift_result(path)
+    assert "when" not in by_attribute(gate)
+    assert any("date/time columns not compared" in n and "when" in n for n in gate.notes)
