@@ -21,9 +21,10 @@ def fmt(x: float | None) -> str:
 
 
 def fmt_p(p: float) -> str:
+    """The p-value with its relation: '= 0.042' or '< 0.001' (follows the word 'p')."""
     if not math.isfinite(p):
         return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+    return "< 0.001" if p < 0.001 else f"= {p:.2g}"
 
 
 def change(metric: str, cmp: Comparison) -> str:
@@ -64,7 +65,7 @@ def sentence(
     ci = interval(cmp, confidence)
     limit = f"the allowed drop of {fmt(allowed)}"
     if outcome is Outcome.FAIL and cmp.worse_by > (allowed or 0.0) and math.isfinite(p) and p < alpha:
-        return f"{head}, more than {limit}, and significantly so ({p_label} = {fmt_p(p)}, {ci})."
+        return f"{head}, more than {limit}, and significantly so ({p_label} {fmt_p(p)}, {ci})."
     if outcome is Outcome.FAIL:  # strict rule
         return (
             f"{head}; the {ci} allows a drop of up to {fmt(cmp.worse_by_high)}, more than {limit} "
@@ -72,7 +73,7 @@ def sentence(
         )
     if outcome is Outcome.INCONCLUSIVE:
         return (
-            f"{head}, more than {limit}, but not significantly on {cmp.n} rows ({p_label} = {fmt_p(p)}, "
+            f"{head}, more than {limit}, but not significantly on {cmp.n} rows ({p_label} {fmt_p(p)}, "
             f"needs < {alpha:.3g}): inconclusive; more eval rows would decide."
         )
     if outcome is Outcome.UNPROVEN:
