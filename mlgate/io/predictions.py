@@ -22,6 +22,17 @@ def _row_name(frame_index: int, source: str) -> str:
     return f"row {frame_index + 1}"
 
 
+def _isin(values: pd.Series, pool: pd.Series) -> pd.Series:
+    """``values.isin(pool)`` as one Arrow hash lookup: ``Series.isin(set)`` on pandas 3's Arrow-backed
+    strings builds a scalar per element (~5 s per million ids; pyarrow.compute.is_in takes ~0.2 s)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(pool, from_pandas=True))
+    return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def align(
     preds: pd.DataFrame, eval_ids: pd.Series | None, id_col: str | None, n_eval: int, where: str
 ) -> pd.DataFrame:
@@ -46,8 +57,7 @@ def align(
         i = int(dup.to_numpy().argmax())
         raise InputError(f"{where}: {_row_name(i, where)}: duplicate id '{pid.iloc[i]}' in '{id_col}'")
     eid = eval_ids.astype(str)
-    known = set(eid)
-    unknown = ~pid.isin(known)
+    unknown = ~_isin(pid, eid)
     if unknown.any():
         i = int(unknown.to_numpy().argmax())
         raise InputError(
@@ -56,7 +66,7 @@ def align(
             hint="the predictions must be made on the same rows as data.eval",
         )
     indexed = preds.set_index(pid)
-    missing = ~eid.isin(set(pid))
+    missing = ~_isin(eid, pid)
     if missing.any():
         i = int(missing.to_numpy().argmax())
         raise InputError(
