@@ -52,13 +52,22 @@ def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
     ref = cfg.schema_ref
     if ref is not None and ":" not in ref.path.replace("\\", "/").split("/")[-1]:
         values.append(ref.path)
-    return {v: loaded.resolve(v) for v in values if v is not None and not v.startswith("git:")}
+    return {v: loaded.resolve(v) for v in values if v is not None}
 
 
 def provenance(loaded: LoadedConfig) -> Provenance:
     hashes = {}
     for shown, real in sorted(_input_paths(loaded).items()):
-        p = Path(real)
+        if real.startswith("git:"):
+            # Hash the blob the gates read at that ref, so the scorecard names the exact baseline.
+            from mlgate.io.sources import local_path
+
+            try:
+                p = local_path(loaded, real, "provenance")
+            except MlgateError:
+                continue
+        else:
+            p = Path(real)
         if p.is_file():
             hashes[shown] = file_sha256(p)
     return Provenance(

@@ -151,3 +151,12 @@ def test_end_to_end_check_against_the_main_branch(demo_project: Path, cli) -> No
     perf = next(g for g in card["gates"] if g["name"] == "performance")
     assert perf["status"] == "pass"
     assert next(c for c in perf["checks"] if c["name"] == "accuracy vs baseline")["baseline"] == 0.72
+    # Provenance names the exact blob the gates read at that ref.
+    import hashlib
+
+    blob = subprocess.run(
+        ["git", "show", "main:baseline/predictions.csv"], cwd=demo_project, check=True, capture_output=True
+    ).stdout
+    assert (
+        card["provenance"]["inputs"]["git:main:baseline/predictions.csv"] == hashlib.sha256(blob).hexdigest()
+    )
