@@ -17,10 +17,10 @@ from mlgate.render.escape import html as esc
 from mlgate.result import Status
 
 # Narrow enough to stay legible when a phone scales the chart down (the page CSS sets a min width).
-W = 520
+W = 560
 LABEL_W = 130
 PLOT_X0, PLOT_X1 = 136, 360
-STATUS_X = 458
+STATUS_X = 498
 ROW_H = 30
 TOP = 34  # room for the legend or the label of a shared limit
 
@@ -121,7 +121,7 @@ def metrics_chart(points: Sequence[MetricPoint]) -> str:
             body.append(f'<path d="M{bx - 6} {y} l6 -6 l6 6 l-6 6 z" class="base"/>')
         body.append(f'<circle cx="{s(p.candidate)}" cy="{y}" r="5.5" class="cand st-{p.status.value}"/>')
         right = fmt(p.candidate) + (f" vs {fmt(p.baseline)}" if p.baseline is not None else "")
-        body.append(_text(PLOT_X1 + 8, y + 4, _clip(right, 12), cls="num"))
+        body.append(_text(PLOT_X1 + 8, y + 4, _clip(right, 18), cls="num"))
         body.append(_status_mark(STATUS_X, y + 4, p.status))
         body.append("</g>")
     desc = "; ".join(_metric_tip(p) for p in points)
@@ -173,7 +173,7 @@ def bar_chart(panel: BarPanel) -> str:
             lx = s(b.limit)
             body.append(f'<line x1="{lx}" y1="{y + 2}" x2="{lx}" y2="{y + ROW_H - 2}" class="limit"/>')
         note = f" {b.note}" if b.note else ""
-        body.append(_text(PLOT_X1 + 8, y + ROW_H / 2 + 4, _clip(f"{fmt(b.value)}{note}", 12), cls="num"))
+        body.append(_text(PLOT_X1 + 8, y + ROW_H / 2 + 4, _clip(f"{fmt(b.value)}{note}", 18), cls="num"))
         body.append(_status_mark(STATUS_X, y + ROW_H / 2 + 4, b.status))
         body.append("</g>")
     desc = "; ".join(_bar_tip(b, panel) for b in bars)
