@@ -3,9 +3,9 @@
 Tables are Parquet files or Parquet dataset directories (``part-*.parquet``, as Spark writes them).
 The eval rows keep the dataset's order (file path order, then row order within each file) through
 the ``_metadata.file_path`` column and ``monotonically_increasing_id``, which increases with the
-partition index and the row position in it (pyspark API docs), so seeded resampling in the gates sees the same rows in the same order as with
-the pandas engine and the scorecard is the same. Frames reach the gates through Arrow
-(``spark.sql.execution.arrow.pyspark.enabled``), column for column.
+partition index and the row position in it (pyspark API docs), so seeded resampling in the gates
+sees the same rows in the same order as with the pandas engine and the scorecard is the same.
+Frames reach the gates through Arrow (``spark.sql.execution.arrow.pyspark.enabled``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_parse_size() -> None:
-    assert [parse_size(s) for s in ("2000", "100k", "1m", "10M", "1_000")] == [2000, 100_000, 10**6, 10**7, 1000]
+    assert [parse_size(s) for s in ("2000", "100k", "1m", "10M", "1_000")] == [
+        2000,
+        100_000,
+        10**6,
+        10**7,
+        1000,
+    ]
     assert size_label(10**7) == "10m" and size_label(2500) == "2500"
     with pytest.raises(ValueError, match="bad size"):
         parse_size("lots")
@@ -60,8 +66,11 @@ def test_targets_are_judged_from_the_same_run() -> None:
         return Row(task, family, wall, peak, True, data=dict(data))
 
     small = [row("floor (all families)", 1.0, bytes=300 * 2**20), row("mlgate check (all gates)", 3.0, 800.0)]
-    big = [row("floor (all families)", 10.0, bytes=3000 * 2**20), row("mlgate check (all gates)", 45.0, 9500.0),
-           Row("Evidently DataDriftPreset", "drift", 100.0, 1.0, False, "timed out after 100 s (a lower bound)")]
+    big = [
+        row("floor (all families)", 10.0, bytes=3000 * 2**20),
+        row("mlgate check (all gates)", 45.0, 9500.0),
+        Row("Evidently DataDriftPreset", "drift", 100.0, 1.0, False, "timed out after 100 s (a lower bound)"),
+    ]
     judged = {t: (v, ok) for t, v, ok in targets({10**6: small, 10**7: big})}
     assert judged["1m: check within 4x the floor"] == ("3.0x", True)
     assert judged["10m: check within 4x the floor"] == ("4.5x", False)
@@ -74,18 +83,45 @@ def test_targets_are_judged_from_the_same_run() -> None:
 def test_driver_smoke(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--sizes", "2000", "--gates", "performance",
-         "--only", "floor,check,peers-local", "--data-dir", str(tmp_path / "data"), "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--sizes",
+            "2000",
+            "--gates",
+            "performance",
+            "--only",
+            "floor,check,peers-local",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     assert "| mlgate check (all gates) |" in proc.stdout and "| floor (performance) |" in proc.stdout
     raw = json.loads(out.read_text())
     rows = {r["task"]: r for r in raw["results"]["2000"]}
-    assert {"floor (all families)", "floor (performance)", "mlgate check (performance only)",
-            "scikit-learn point metrics", "pandera validate (lazy)", "fairlearn MetricFrame"} <= set(rows)
-    for task in ("floor (all families)", "floor (performance)", "scikit-learn point metrics",
-                 "mlgate check (performance only)"):
+    assert {
+        "floor (all families)",
+        "floor (performance)",
+        "mlgate check (performance only)",
+        "scikit-learn point metrics",
+        "pandera validate (lazy)",
+        "fairlearn MetricFrame",
+    } <= set(rows)
+    for task in (
+        "floor (all families)",
+        "floor (performance)",
+        "scikit-learn point metrics",
+        "mlgate check (performance only)",
+    ):
         assert rows[task]["ok"], rows[task]
         assert rows[task]["wall_s"] > 0 and rows[task]["peak_mib"] > 10
     # The floor and scikit-learn compute the same numbers on the same rows.

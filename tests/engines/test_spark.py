@@ -51,16 +51,20 @@ def project(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
         parquet = csv.with_suffix(".parquet")
         config = config.replace(str(csv.relative_to(root)), str(parquet.relative_to(root)))
     (root / "mlgate.yaml").write_text(config, encoding="utf-8")
-    (root / "mlgate-spark.yaml").write_text(config.replace("  id: id\n", "  id: id\n  engine: spark\n"),
-                                            encoding="utf-8")
+    (root / "mlgate-spark.yaml").write_text(
+        config.replace("  id: id\n", "  id: id\n  engine: spark\n"), encoding="utf-8"
+    )
     return root
 
 
 def _comparable(doc: Any) -> Any:
     """The scorecard without what legitimately differs between two runs (timings, config hash)."""
     if isinstance(doc, dict):
-        return {k: _comparable(v) for k, v in doc.items()
-                if k not in ("duration_s", "provenance", "config_id", "generated_at")}
+        return {
+            k: _comparable(v)
+            for k, v in doc.items()
+            if k not in ("duration_s", "provenance", "config_id", "generated_at")
+        }
     if isinstance(doc, list):
         return [_comparable(v) for v in doc]
     return doc
@@ -103,8 +107,11 @@ def test_group_counts_equal_numpy(project: Path, spark: Any) -> None:
     ev = pd.read_parquet(project / "data" / "eval.parquet")
     cand = pd.read_parquet(project / "out" / "candidate.parquet")
     base = pd.read_parquet(project / "baseline" / "predictions.parquet")
-    joined = ev[["id", "credit", "sex", "age_group"]].merge(cand[["id", "prediction"]], on="id").merge(
-        base[["id", "prediction"]], on="id", suffixes=("_c", "_b"))
+    joined = (
+        ev[["id", "credit", "sex", "age_group"]]
+        .merge(cand[["id", "prediction"]], on="id")
+        .merge(base[["id", "prediction"]], on="id", suffixes=("_c", "_b"))
+    )
     classes = ["bad", "good"]
     for col in ("credit", "prediction_c", "prediction_b"):
         joined[col] = joined[col].map({c: i for i, c in enumerate(classes)}).astype("int64")
@@ -113,8 +120,14 @@ def test_group_counts_equal_numpy(project: Path, spark: Any) -> None:
     names = joined["sex"].astype(str) + " & " + joined["age_group"].astype(str)
     uniq, codes = np.unique(names.to_numpy(dtype=str), return_inverse=True)
     assert labels == tuple(uniq)
-    expected = np_joint(codes, len(uniq), joined["credit"].to_numpy(), joined["prediction_c"].to_numpy(),
-                        joined["prediction_b"].to_numpy(), 2)
+    expected = np_joint(
+        codes,
+        len(uniq),
+        joined["credit"].to_numpy(),
+        joined["prediction_c"].to_numpy(),
+        joined["prediction_b"].to_numpy(),
+        2,
+    )
     np.testing.assert_array_equal(cells, expected)
     assert cells.sum() == len(joined)
 
@@ -131,17 +144,22 @@ def test_schema_counts_match_pandera(spark: Any, tmp_path: Path) -> None:
 
     from mlgate.engines.spark_stats import schema_counts
 
-    frame = pd.DataFrame({
-        "id": [1, 2, 2, 4, 5, 6],
-        "age": [20.0, -1.0, 30.0, 200.0, None, 40.0],
-        "sex": ["female", "male", "x", "male", "female", None],
-        "extra": [1, 2, 3, 4, 5, 6],
-    })
-    schema = pdx.DataFrameSchema({
-        "id": pdx.Column("int64", pdx.Check.ge(0), unique=True),
-        "age": pdx.Column("float64", pdx.Check.in_range(0, 120), nullable=True),
-        "sex": pdx.Column("str", pdx.Check.isin(["female", "male"])),
-    }, strict=True)
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 2, 4, 5, 6],
+            "age": [20.0, -1.0, 30.0, 200.0, None, 40.0],
+            "sex": ["female", "male", "x", "male", "female", None],
+            "extra": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    schema = pdx.DataFrameSchema(
+        {
+            "id": pdx.Column("int64", pdx.Check.ge(0), unique=True),
+            "age": pdx.Column("float64", pdx.Check.in_range(0, 120), nullable=True),
+            "sex": pdx.Column("str", pdx.Check.isin(["female", "male"])),
+        },
+        strict=True,
+    )
     doc = yaml.safe_load(schema.to_yaml())
     got = {(c.column, c.check): c.failing for c in schema_counts(spark.createDataFrame(frame), doc, "t")}
     with pytest.raises(pe.SchemaErrors) as err:
