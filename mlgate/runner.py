@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
 import time
 import traceback
 from collections.abc import Callable
@@ -15,28 +12,8 @@ from mlgate.config import LoadedConfig
 from mlgate.errors import MlgateError
 from mlgate.gates import REGISTRY
 from mlgate.gates.interface import Gate, GateInputs
+from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.result import ErrorKind, GateResult, Provenance, Report
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _git_sha(cwd: Path) -> str | None:
-    env_sha = os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
-    if env_sha:
-        return env_sha
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
@@ -73,7 +50,7 @@ def provenance(loaded: LoadedConfig) -> Provenance:
     return Provenance(
         config_sha256=loaded.sha256,
         inputs=hashes,
-        git_sha=_git_sha(loaded.base_dir),
+        git_sha=git_sha(loaded.base_dir),
         config_path=loaded.path.name,
     )
 

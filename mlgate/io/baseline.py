@@ -8,11 +8,9 @@ later unpaired comparison can tell when the data changed).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
 from mlgate.gates.interface import BaselineMetrics
+from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.io.sources import local_path
 from mlgate.metrics_registry import METRICS
 
@@ -34,16 +33,8 @@ METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def eval_sha256(loaded: LoadedConfig) -> str:
-    return sha256_file(local_path(loaded, loaded.config.data.eval, "data.eval"))
+    return file_sha256(local_path(loaded, loaded.config.data.eval, "data.eval"))
 
 
 def parse_baseline_metrics(
@@ -105,19 +96,6 @@ class SavedBaseline:
     metrics_path: Path
     predictions_path: Path
     document: dict[str, Any]
-
-
-def _git_sha(cwd: Path) -> str | None:
-    env = os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
-    if env:
-        return env
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -182,11 +160,11 @@ def save_baseline(inputs: GateInputs, out: Path, version: str) -> SavedBaseline:
         "n_rows": len(ev.y_true),
         "metrics": dict(sorted(values.items())),
         "predictions": PREDICTIONS_FILE,
-        "predictions_sha256": sha256_file(preds_path),
+        "predictions_sha256": file_sha256(preds_path),
         "data_sha256": eval_sha256(loaded),
         "config_sha256": loaded.sha256,
         "candidate_source": cand.source,
-        "git_sha": _git_sha(loaded.base_dir),
+        "git_sha": git_sha(loaded.base_dir),
         "mlgate_version": version,
     }
     metrics_path = out / METRICS_FILE
