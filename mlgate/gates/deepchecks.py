@@ -235,9 +235,6 @@ def fold(suite_result: Any, gate: DeepchecksConfig) -> tuple[list[Check], list[s
 class DeepchecksGate(Gate):
     name = "deepchecks"
 
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.deepchecks is not None
-
     def run(self, inputs: GateInputs) -> GateResult:
         gate = inputs.loaded.config.gates.deepchecks
         assert gate is not None

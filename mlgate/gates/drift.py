@@ -12,7 +12,6 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from mlgate.config import LoadedConfig
 from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn
 from mlgate.config.gates import DriftGate as DriftConfig
 from mlgate.errors import InputError
@@ -122,9 +121,6 @@ def decide(
 
 class DriftGate(Gate):
     name = "drift"
-
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.drift is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         cfg = inputs.loaded.config

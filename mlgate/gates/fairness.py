@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates._fairness_groups import Attribute, attributes
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
@@ -294,9 +293,6 @@ def _header(inputs: GateInputs) -> list[str]:
 
 class FairnessGate(Gate):
     name = "fairness"
-
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.fairness is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         from mlgate.config.thresholds import MetricThreshold

@@ -72,9 +72,13 @@ class Gate(ABC):
 
     name: ClassVar[str]
 
-    @abstractmethod
     def configured(self, loaded: LoadedConfig) -> bool:
-        """Whether the config asks for this gate."""
+        """Whether the config asks for this gate: by default, its ``gates.<name>`` section is set."""
+        gates = loaded.config.gates
+        for key, info in type(gates).model_fields.items():
+            if (info.alias or key) == self.name:
+                return getattr(gates, key) is not None
+        return False
 
     @abstractmethod
     def run(self, inputs: GateInputs) -> GateResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, sentence, status_of
 from mlgate.gates.interface import Gate, GateInputs
@@ -68,9 +67,6 @@ def _key(metric: str) -> str:
 
 class PerformanceGate(Gate):
     name = "performance"
-
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.performance is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         cfg = inputs.loaded.config

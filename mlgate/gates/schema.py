@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mlgate.config import LoadedConfig
+from mlgate.config.gates import SchemaGate as SchemaSection
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import Task
@@ -19,7 +20,6 @@ from mlgate.result import Check, GateResult, Status
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.config.gates import SchemaGate as SchemaConfig
     from mlgate.schema.findings import Finding, Outcome
     from mlgate.schema.load import LoadedSchema
 
@@ -61,7 +61,7 @@ def describe(f: Finding, n_rows: int) -> str:
     return text + (f"; e.g. {', '.join(shown)}" if shown else "")
 
 
-def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaConfig) -> Check:
+def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaSection) -> Check:
     severity = lookup(cfg.severity, f) or f.severity or "error"
     tolerance = lookup(cfg.max_failure_share, f)
     share = f.failing / n_rows if f.failing is not None and n_rows else None
@@ -99,7 +99,9 @@ class SchemaGate(Gate):
     name = "schema"
 
     def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.schema_ is not None
+        # A top-level `schema:` alone turns the gate on: a schema that is silently not applied
+        # would be worse than none.
+        return loaded.config.gates.schema_ is not None or loaded.config.schema_ref is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         import pandas as pd
@@ -109,8 +111,7 @@ class SchemaGate(Gate):
 
         loaded = inputs.loaded
         cfg = loaded.config
-        gate = cfg.gates.schema_
-        assert gate is not None
+        gate = cfg.gates.schema_ or SchemaSection()
         frames = [("eval", inputs.eval.frame)]
         if "reference" in gate.apply_to:
             if inputs.reference is None:

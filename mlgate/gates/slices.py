@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, fmt_p, sentence, status_of
 from mlgate.gates.interface import Gate, GateInputs
@@ -93,9 +92,6 @@ def build_slices(frame: pd.DataFrame, columns: tuple[str, ...], bins: int, where
 
 class SlicesGate(Gate):
     name = "slices"
-
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.gates.slices is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         import numpy as np

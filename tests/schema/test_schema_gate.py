@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,27 @@ def test_great_expectations_suite(demo_project: Path, cli: Any) -> None:
     c = failing(card)["eval: credit_amount: expect_column_values_to_be_between"]
     assert c["details"]["rows"] == 2
     assert [e["row"] for e in c["details"]["examples"]] == [5, 10]
+
+
+def test_top_level_schema_alone_turns_the_gate_on(demo_project: Path, cli: Any) -> None:
+    """`schema:` without a `gates.schema:` section must still be applied, never silently ignored."""
+    import yaml
+
+    cfg_path = demo_project / "mlgate.yaml"
+    data = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    data["gates"] = {"performance": data["gates"]["performance"]}
+    cfg_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    ev = demo_project / "data" / "eval.csv"
+    lines = ev.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[3].split(",")
+    row[header.index("age")] = "-5"
+    lines[3] = ",".join(row)
+    ev.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = demo_project / "report"
+    result = cli(["check", "-c", str(cfg_path), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    card = json.loads((out / "scorecard.json").read_text(encoding="utf-8"))
+    schema = next(g for g in card["gates"] if g["name"] == "schema")
+    assert schema["status"] == "fail"
+    assert any("age" in c["name"] for c in schema["checks"] if c["status"] == "fail")
