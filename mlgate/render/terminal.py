@@ -60,8 +60,8 @@ def render_terminal(report: Report, *, color: bool) -> str:
             clean(g.name, 24),
             _s(g.status, color),
             _counts(tuple(c.status for c in g.checks)),
-            f"{g.duration_s:.1f}s" if g.duration_s else "",
-            clean(g.summary, MAX_SUMMARY),
+            (f"{g.duration_s:.2f}s" if g.duration_s < 1 else f"{g.duration_s:.1f}s") if g.duration_s else "",
+            clean(g.headline, MAX_SUMMARY),
         ]
         for g in report.gates
     ]
