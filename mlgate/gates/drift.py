@@ -139,18 +139,26 @@ class DriftGate(Gate):
             stats = column_stats(ref[col], frame[col], spec.kind, gate.bins, names, col, ks_p)
             return decide(col, "feature", stats, spec, gate)
 
-        # numpy's sorts and pandas' factorize release the GIL: columns run side by side on threads.
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            verdicts = list(pool.map(one, columns))
-        extra = []
-        if gate.predictions:
-            v, note = prediction_verdict(inputs, gate, names[0])
-            extra += [v] if v else []
-            notes += [note] if note else []
-        if gate.label:
-            v, note = label_verdict(inputs, gate, names)
-            extra += [v] if v else []
-            notes += [note] if note else []
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # via scikit-learn
+
+        # numpy's sorts, ufuncs and pyarrow's hashing release the GIL: columns, the predictions and the
+        # label run side by side on threads. OpenBLAS would split each large np.dot (Wasserstein) over
+        # its own threads, which then spin and take the cores from the columns: one BLAS thread here
+        # (it also makes that sum's rounding independent of the core count).
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(
+            max_workers=min(4, os.cpu_count() or 1)
+        ) as pool:
+            futures = [pool.submit(one, col) for col in columns]
+            pred = pool.submit(prediction_verdict, inputs, gate, names[0]) if gate.predictions else None
+            label = pool.submit(label_verdict, inputs, gate, names) if gate.label else None
+            # Results in submission order: the first bad column raises first, as in a serial loop.
+            verdicts = [f.result() for f in futures]
+            extra = []
+            for job in (pred, label):
+                if job is not None:
+                    v, note = job.result()
+                    extra += [v] if v else []
+                    notes += [note] if note else []
 
         judged = [v for v in verdicts if v.status is not Status.SKIP]
         drifted = [v for v in judged if v.drifted]
