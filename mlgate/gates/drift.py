@@ -39,7 +39,9 @@ def _numbers(s: pd.Series, where: str, column: str) -> np.ndarray:
     import numpy as np
     import pandas as pd
 
-    if _is_numeric(s):
+    if s.dtype == np.float64:  # NaN is already the missing value: a view, no copy
+        values = s.to_numpy()
+    elif _is_numeric(s):
         values = s.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         coerced = pd.to_numeric(s, errors="coerce")
