@@ -55,6 +55,11 @@ log "installing the pinned deepchecks environment"
 "$DC_VENV/bin/python" -m pip install --quiet --no-deps -e .
 step "pytest (deepchecks, pinned environment)" \
   env MLGATE_DEEPCHECKS_ENV=1 "$DC_VENV/bin/python" -m pytest -p no:cacheprovider tests/deepchecks
+# The same environment has the oldest stack mlgate supports (pandas 2.2, numpy 1.26, scikit-learn
+# 1.5): the end-to-end CLI tests run there too, so both pandas majors are tested by this script.
+step "pytest (pandas 2.2 / numpy 1 end to end)" \
+  "$DC_VENV/bin/python" -m pytest -p no:cacheprovider -q tests/cli/test_demo.py tests/cli/test_check_cli.py \
+  tests/reliability/test_bad_inputs.py tests/reliability/test_determinism.py
 
 step "pytest" python -m pytest -n 2 "$@"
 
