@@ -53,6 +53,21 @@ def cli() -> Callable[..., Result]:
     return run_cli
 
 
+def require_browser() -> str:
+    """Chromium (Debian's ``chromium``), or Chrome where that is what the machine has (GitHub runners).
+
+    ``CHROME_BIN`` names a binary explicitly (the Karma convention).
+    """
+    explicit = os.environ.get("CHROME_BIN")
+    if explicit:
+        return explicit
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return require_tool("chromium")
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project, built once per session (models are trained on the fly)."""

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mlgate.render.html import render_html
-from tests.conftest import require_tool
+from tests.conftest import require_browser
 from tests.render.browser import CDP, FLAGS, Browser, decode_png
 from tests.render.chart_sample import chart_report
 from tests.render.sample import sample_report
@@ -23,7 +23,7 @@ VERMILLION, GREEN = (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    b = Browser(require_tool("chromium"))
+    b = Browser(require_browser())
     try:
         yield b
     finally:
@@ -128,7 +128,7 @@ def screenshot(exe: str, tmp_path: Path, url: str, size: str = "1000,1400") -> n
 
 
 def test_screenshot_is_not_blank_and_shows_the_status_colours(tmp_path: Path) -> None:
-    exe = require_tool("chromium")
+    exe = require_browser()
     path = tmp_path / "scorecard.html"
     path.write_text(render_html(chart_report()), encoding="utf-8")
     img = screenshot(exe, tmp_path, path.resolve().as_uri())
@@ -141,7 +141,7 @@ def test_screenshot_is_not_blank_and_shows_the_status_colours(tmp_path: Path) ->
 
 
 def test_screenshot_check_catches_a_blank_page(tmp_path: Path) -> None:
-    exe = require_tool("chromium")
+    exe = require_browser()
     path = tmp_path / "blank.html"
     path.write_text("<!DOCTYPE html><title>x</title><body></body>", encoding="utf-8")
     img = screenshot(exe, tmp_path, path.resolve().as_uri(), size="400,300")
