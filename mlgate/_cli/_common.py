@@ -29,8 +29,33 @@ def mask(text: str, extra: list[str] | None = None) -> str:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(mask(f"mlgate: error: {message}"), err=True)
+    message = mask(message)
+    click.echo(f"mlgate: error: {message}", err=True)
+    _github_error(message)
     sys.exit(code)
+
+
+def _github_error(message: str) -> None:
+    """In GitHub Actions, a run that could not evaluate still shows where reviewers look: an error
+    annotation and the step summary (there is no scorecard to publish)."""
+    import os
+
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    from mlgate.render.escape import annotation, md
+
+    first, *rest = message.splitlines() or [""]
+    click.echo(f"::error title=mlgate could not evaluate::{annotation(message)}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    lines = [f"### 💥 mlgate could not evaluate\n\n{md(first)}\n"]
+    lines += [f"- {md(line.strip())}" for line in rest]
+    try:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n\n")
+    except OSError:
+        pass  # the message is already on stderr; the summary is a convenience
 
 
 def handle_errors(func: F) -> F:

@@ -160,3 +160,17 @@ def test_init_never_overwrites(cli: Cli, tmp_path: Path) -> None:
 def test_config_schema_prints_json(cli: Cli) -> None:
     data = json.loads(cli(["config-schema"]).output)
     assert data["title"] == "mlgate.yaml" and "gates" in data["properties"]
+
+
+def test_error_in_github_actions_reaches_summary_and_annotations(cli: Cli, demo_project: Path) -> None:
+    cfg = demo_project / "mlgate.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("accuracy:", "acurracy:"), encoding="utf-8")
+    summary = demo_project / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = cli(["check", "-c", str(cfg), "--out", str(demo_project / "report")], env=env)
+    assert result.exit_code == 2
+    annotations = [line for line in result.output.splitlines() if line.startswith("::error")]
+    assert len(annotations) == 1 and "acurracy" in annotations[0]
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### 💥 mlgate could not evaluate")
+    assert "acurracy: unknown metric; did you mean 'accuracy'?" in text.replace("\\", "")
