@@ -99,9 +99,7 @@ class SchemaGate(Gate):
     name = "schema"
 
     def configured(self, loaded: LoadedConfig) -> bool:
-        # A top-level `schema:` alone turns the gate on: a schema that is silently not applied
-        # would be worse than none.
-        return loaded.config.gates.schema_ is not None or loaded.config.schema_ref is not None
+        return loaded.config.schema_gate is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
         import pandas as pd
@@ -111,7 +109,8 @@ class SchemaGate(Gate):
 
         loaded = inputs.loaded
         cfg = loaded.config
-        gate = cfg.gates.schema_ or SchemaSection()
+        gate = cfg.schema_gate
+        assert gate is not None
         frames = [("eval", inputs.eval.frame)]
         if "reference" in gate.apply_to:
             if inputs.reference is None:

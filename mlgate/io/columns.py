@@ -7,12 +7,16 @@ memory on wide tables. Whenever a configured feature may look at every column (a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
 from mlgate.config import Config
+from mlgate.errors import InputError
 
 
 def eval_columns(cfg: Config) -> tuple[str, ...] | None:
     g = cfg.gates
-    if g.schema_ is not None or g.deepchecks is not None:
+    if cfg.schema_gate is not None or g.deepchecks is not None:
         return None
     if g.drift is not None and g.drift.columns == "all":
         return None
@@ -34,7 +38,28 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
 
 def reference_columns(cfg: Config) -> tuple[str, ...] | None:
     """Like :func:`eval_columns`; the reference table is read with absent columns skipped."""
-    g = cfg.gates
-    if g.schema_ is not None and "reference" in g.schema_.apply_to:
+    schema = cfg.schema_gate
+    if schema is not None and "reference" in schema.apply_to:
         return None
     return eval_columns(cfg)
+
+
+def present_columns(
+    names: Sequence[str],
+    columns: Sequence[str] | None,
+    missing: Literal["error", "ignore"],
+    where: str,
+) -> list[str] | None:
+    """The requested columns a reader converts (None: all). Every one must exist in the file's
+    ``names``, unless ``missing="ignore"``, which keeps only those that do."""
+    if columns is None:
+        return None
+    if missing == "ignore":
+        return [c for c in columns if c in names]
+    absent = [c for c in columns if c not in names]
+    if absent:
+        raise InputError(
+            f"{where}: no column {', '.join(repr(c) for c in absent)}",
+            hint=f"columns found: {', '.join(names[:30])}",
+        )
+    return list(columns)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
+from mlgate.io.columns import present_columns
 from mlgate.io.textcheck import check_text
 
 if TYPE_CHECKING:
@@ -114,15 +115,7 @@ def read_csv_bytes(
 
     check_text(data, where)
     names = header(data, where)
-    if columns is not None:
-        absent = [c for c in columns if c not in names]
-        if missing == "ignore":
-            columns, absent = [c for c in columns if c in names], []
-        if absent:
-            raise InputError(
-                f"{where}: no column {', '.join(repr(c) for c in absent)}",
-                hint=f"columns found: {', '.join(names[:30])}",
-            )
+    columns = present_columns(names, columns, missing, where)
 
     def parse(block: int, as_text: Sequence[str] = ()) -> pa.Table:
         return pcsv.read_csv(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
+from mlgate.io.columns import present_columns
 from mlgate.io.textcheck import check_text
 
 if TYPE_CHECKING:
@@ -66,15 +67,8 @@ def read_jsonl_bytes(
     names = list(table.column_names)
     if temporal:
         table = parse(pa.schema([pa.field(c, pa.string()) for c in temporal])).select(names)
+    columns = present_columns(names, columns, missing, where)
     if columns is not None:
-        absent = [c for c in columns if c not in names]
-        if missing == "ignore":
-            columns, absent = [c for c in columns if c in names], []
-        if absent:
-            raise InputError(
-                f"{where}: no column {', '.join(repr(c) for c in absent)}",
-                hint=f"columns found: {', '.join(names[:30])}",
-            )
         table = table.select(list(columns))
     nulls = pa.array(list(null_values), pa.string())
     for i, field in enumerate(table.schema):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
+from mlgate.io.columns import present_columns
 from mlgate.io.sniff import SUFFIXES, sniff, table_format
 
 if TYPE_CHECKING:
@@ -109,15 +110,7 @@ def _read_parquet(
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InputError(f"{where}: duplicated column name '{dup[0]}'", hint="rename one of them")
-    if columns is not None:
-        absent = [c for c in columns if c not in names]
-        if missing == "ignore":
-            columns, absent = [c for c in columns if c in names], []
-        if absent:
-            raise InputError(
-                f"{where}: no column {', '.join(repr(c) for c in absent)}",
-                hint=f"columns found: {', '.join(names[:30])}",
-            )
+    columns = present_columns(names, columns, missing, where)
     try:
         table = pq.read_table(path, columns=list(columns) if columns is not None else None)
     except (pa.ArrowException, OSError) as exc:

@@ -206,3 +206,16 @@ def test_top_level_schema_alone_turns_the_gate_on(demo_project: Path, cli: Any) 
     schema = next(g for g in card["gates"] if g["name"] == "schema")
     assert schema["status"] == "fail"
     assert any("age" in c["name"] for c in schema["checks"] if c["status"] == "fail")
+
+
+def test_top_level_schema_alone_reads_every_column() -> None:
+    """The schema sees the whole table even without a `gates.schema:` section (no column pruning)."""
+    from mlgate.config import parse_config
+    from mlgate.io.columns import eval_columns
+
+    base = (
+        "version: 1\ntask: binary\ndata: {eval: e.csv, label: y, positive: '1'}\n"
+        "candidate: {predictions: p.csv}\ngates: {fairness: {sensitive: [sex]}}\n"
+    )
+    assert eval_columns(parse_config(base, "mlgate.yaml")) == ("y", "sex")
+    assert eval_columns(parse_config(base + "schema: s.yaml\n", "mlgate.yaml")) is None
