@@ -164,20 +164,26 @@ def _clean(value: Any) -> Any:
     return value
 
 
+# The optional, nullable fields of a check in scorecard.json (written and read back by `mlgate publish`).
+CHECK_VALUE_FIELDS = (
+    "metric",
+    "attribute",
+    "group",
+    "value",
+    "baseline",
+    "delta",
+    "threshold",
+    "ci_low",
+    "ci_high",
+    "p_value",
+)
+
+
 def check_to_dict(check: Check) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": check.name,
         "status": check.status.value,
-        "metric": check.metric,
-        "attribute": check.attribute,
-        "group": check.group,
-        "value": check.value,
-        "baseline": check.baseline,
-        "delta": check.delta,
-        "threshold": check.threshold,
-        "ci_low": check.ci_low,
-        "ci_high": check.ci_high,
-        "p_value": check.p_value,
+        **{key: getattr(check, key) for key in CHECK_VALUE_FIELDS},
         "message": check.message,
     }
     if check.details:

@@ -10,21 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.errors import InputError
-from mlgate.result import SCHEMA_VERSION, Check, ErrorKind, GateResult, Provenance, Report, Status, Table
+from mlgate.result import (
+    CHECK_VALUE_FIELDS,
+    SCHEMA_VERSION,
+    Check,
+    ErrorKind,
+    GateResult,
+    Provenance,
+    Report,
+    Status,
+    Table,
+)
 
 _HINT = "pass the directory written by 'mlgate check -o DIR' (it holds scorecard.json and scorecard.md)"
-_CHECK_FIELDS = (
-    "metric",
-    "attribute",
-    "group",
-    "value",
-    "baseline",
-    "delta",
-    "threshold",
-    "ci_low",
-    "ci_high",
-    "p_value",
-)
 _HEADING = re.compile(r"^## \S+ (?P<title>.*): \*\*[A-Z]+\*\*")
 
 
@@ -59,7 +57,7 @@ def _check(d: dict[str, Any]) -> Check:
         status=Status(d["status"]),
         message=str(d.get("message") or ""),
         details=d.get("details") or {},
-        **{k: d.get(k) for k in _CHECK_FIELDS},
+        **{k: d.get(k) for k in CHECK_VALUE_FIELDS},
     )
 
 
