@@ -199,35 +199,27 @@ class SlicesGate(Gate):
         checks.sort(key=lambda cw: (-severity(cw[0].status), -cw[1]))
         out = [c for c, _ in checks]
         listed: dict[str, int] = {}
-        for sl in undefined:
-            out.append(
-                Check(
-                    name=f"{sl.column} = {sl.label}",
-                    status=Status.SKIP,
-                    metric=gate.metric,
-                    attribute=sl.column,
-                    group=sl.label,
-                    details={"rows": int(sl.rows.size)},
-                    message=f"{gate.metric} is undefined on {sl.column} = {sl.label} ({sl.rows.size} rows, "
-                    "e.g. one class only): not judged.",
-                )
+
+        def not_judged(sl: Slice, message: str) -> Check:
+            return Check(
+                name=f"{sl.column} = {sl.label}",
+                status=Status.SKIP,
+                metric=gate.metric,
+                attribute=sl.column,
+                group=sl.label,
+                details={"rows": int(sl.rows.size)},
+                message=message,
             )
+
+        for sl in undefined:
+            out.append(not_judged(sl, f"{gate.metric} is undefined on {sl.column} = {sl.label} "
+                                      f"({sl.rows.size} rows, e.g. one class only): not judged."))
         for sl in small:
             listed[sl.column] = listed.get(sl.column, 0) + 1
             if listed[sl.column] > _MAX_SMALL_LISTED:
                 continue
-            out.append(
-                Check(
-                    name=f"{sl.column} = {sl.label}",
-                    status=Status.SKIP,
-                    metric=gate.metric,
-                    attribute=sl.column,
-                    group=sl.label,
-                    details={"rows": int(sl.rows.size)},
-                    message=f"{sl.column} = {sl.label}: too small to judge ({sl.rows.size} rows < min_size "
-                    f"{gate.min_size}).",
-                )
-            )
+            out.append(not_judged(sl, f"{sl.column} = {sl.label}: too small to judge ({sl.rows.size} rows "
+                                      f"< min_size {gate.min_size})."))
         notes = [
             f"{len(judged)} slices judged with the paired comparison of {gate.metric} "
             f"({gate.confidence:.0%} intervals, not adjusted); {_CORRECTION_NAMES[gate.correction]} "
