@@ -8,6 +8,7 @@ from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
 from mlgate.io.columns import eval_columns, reference_columns
+from mlgate.io.lazy import Table, open_table
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
 from mlgate.io.tables import read_table
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def _encode_labels(
-    frame: pd.DataFrame, loaded: LoadedConfig, where: str, extra: list[pd.Series]
+    frame: Table, loaded: LoadedConfig, where: str, extra: list[pd.Series]
 ) -> tuple[object, tuple[object, ...]]:
     import numpy as np
     import pandas as pd
@@ -92,6 +93,16 @@ def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
     return read_table
 
 
+def _open(loaded: LoadedConfig, value: str, key: str, columns: tuple[str, ...] | None) -> Table:
+    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine."""
+    path = local_path(loaded, value, key)
+    if loaded.config.data.engine == "spark":
+        from mlgate.engines.spark import open_table as spark_table
+
+        return spark_table(path, display=value)
+    return open_table(path, columns=columns, null_values=loaded.config.data.null_values, display=value)
+
+
 def _predictions_frame(
     loaded: LoadedConfig, source: ModelSource | BaselineSource, key: str
 ) -> tuple[pd.DataFrame, str]:
@@ -103,18 +114,14 @@ def _predictions_frame(
 def build_inputs(loaded: LoadedConfig) -> GateInputs:
     """Read and check every input. Raises :class:`InputError` naming the file, column or row."""
     cfg = loaded.config
-    eval_path = local_path(loaded, cfg.data.eval, "data.eval")
-    frame = _reader(loaded)(
-        eval_path, columns=eval_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
-        display=cfg.data.eval,
-    )
+    frame = _open(loaded, cfg.data.eval, "data.eval", eval_columns(cfg))
     where = cfg.data.eval
     id_col = cfg.data.id
     if id_col is not None and id_col not in frame.columns:
         raise InputError(f"{where}: no id column '{id_col}' (data.id)")
     eval_ids = frame[id_col] if id_col is not None else None
 
-    raw_preds: dict[str, tuple[pd.DataFrame, str]] = {}
+    raw_preds: dict[str, tuple[pd.DataFrame | None, str]] = {}
     for key, source in (("candidate", cfg.candidate), ("baseline", cfg.baseline)):
         if source is None:
             continue
@@ -122,9 +129,9 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
             preds, pwhere = _predictions_frame(loaded, source, key)
             raw_preds[key] = (align(preds, eval_ids, id_col, len(frame), pwhere), pwhere)
         elif source.model is not None:
-            raw_preds[key + ".model"] = (frame, source.model)
+            raw_preds[key + ".model"] = (None, source.model)
 
-    extra = [p["prediction"] for p, _ in raw_preds.values() if "prediction" in p.columns and p is not frame]
+    extra = [p["prediction"] for p, _ in raw_preds.values() if p is not None and "prediction" in p.columns]
     y_true, classes = _encode_labels(frame, loaded, where, extra)
     eval_data = EvalData(
         frame=frame,
@@ -134,8 +141,8 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
         ids=eval_ids.to_numpy() if eval_ids is not None else None,
     )
     sets: dict[str, PredictionSet] = {}
-    for key, (preds, pwhere) in raw_preds.items():
-        if key.endswith(".model"):
+    for key, (raw, pwhere) in raw_preds.items():
+        if raw is None:
             from mlgate.io.models import predict_with_model
 
             name = key.removesuffix(".model")
@@ -143,7 +150,7 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
             assert source is not None
             sets[name] = predict_with_model(loaded, source, name, eval_data)
         else:
-            sets[key] = encode_predictions(preds, name=key, task=cfg.task, classes=classes, where=pwhere)
+            sets[key] = encode_predictions(raw, name=key, task=cfg.task, classes=classes, where=pwhere)
 
     baseline_metrics = None
     if cfg.baseline is not None and cfg.baseline.metrics is not None:
@@ -153,11 +160,7 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
 
     reference = None
     if cfg.data.reference is not None:
-        ref_path = local_path(loaded, cfg.data.reference, "data.reference")
-        reference = _reader(loaded)(
-            ref_path, columns=reference_columns(cfg), missing="ignore", null_values=cfg.data.null_values,
-            display=cfg.data.reference,
-        )
+        reference = _open(loaded, cfg.data.reference, "data.reference", reference_columns(cfg))
 
     return GateInputs(
         loaded=loaded,

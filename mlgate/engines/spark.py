@@ -5,7 +5,9 @@ The eval rows keep the dataset's order (file path order, then row order within e
 the ``_metadata.file_path`` column and ``monotonically_increasing_id``, which increases with the
 partition index and the row position in it (pyspark API docs), so seeded resampling in the gates
 sees the same rows in the same order as with the pandas engine and the scorecard is the same.
-Frames reach the gates through Arrow (``spark.sql.execution.arrow.pyspark.enabled``).
+The gates see the eval and reference data as :class:`SparkTable`: group counts are computed in Spark
+(:mod:`mlgate.engines.spark_stats`) and only the columns a row-level statistic needs are collected,
+through Arrow (``spark.sql.execution.arrow.pyspark.enabled``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
+from mlgate.io.lazy import CachedTable
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ORDER = "__mlgate_row__"
+POS = "__mlgate_pos__"
 _SESSION: Any = None
 
 
@@ -124,6 +128,71 @@ def to_pandas(frame: Any, *, where: str) -> pd.DataFrame:
     if local.shape[0] == 0:
         raise InputError(f"{where}: no data rows", hint="the dataset is empty")
     return local
+
+
+class SparkTable(CachedTable):
+    """A Spark DataFrame as an input :class:`~mlgate.io.lazy.Table`: requested columns are collected
+    in row order; :attr:`spark` gives the gates the DataFrame to compute group counts on."""
+
+    def __init__(self, frame: Any, source: str) -> None:
+        super().__init__(source)
+        if ORDER not in frame.columns:
+            from pyspark.sql import functions as F
+
+            frame = frame.withColumn(ORDER, F.monotonically_increasing_id())
+        self._frame = frame
+        self._names = [c for c in frame.columns if c != ORDER]
+        dup = sorted({n for n in self._names if self._names.count(n) > 1})
+        if dup:
+            raise InputError(f"{source}: duplicated column name '{dup[0]}'", hint="rename one of them")
+        self._rows: int | None = None
+        self._coded: dict[tuple[str, ...], Any] = {}
+
+    @property
+    def spark(self) -> Any:
+        return self._frame
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._names)
+
+    def __len__(self) -> int:
+        if self._rows is None:
+            self._rows = int(self._frame.count())
+            if self._rows == 0:
+                raise InputError(f"{self.source}: no data rows", hint="the dataset is empty")
+        return self._rows
+
+    def _load(self, columns: list[str]) -> pd.DataFrame:
+        return to_pandas(self._frame.select(*columns, ORDER), where=self.source)
+
+    def with_codes(self, codes: dict[str, Any]) -> Any:
+        """The Spark rows with per-row values computed on the driver (numpy arrays in row order, e.g.
+        the encoded label and predictions) joined by row position; the result is cached per name set.
+
+        The position is ``row_number`` over the row order: one sorted pass in Spark.
+        """
+        import pandas as pd
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        key = tuple(sorted(codes))
+        if key not in self._coded:
+            n = len(self)
+            bad = [k for k, v in codes.items() if len(v) != n]
+            if bad:
+                raise InputError(f"{self.source}: {bad[0]} has {len(codes[bad[0]])} values for {n} rows")
+            local = pd.DataFrame({POS: range(n), **{k: codes[k] for k in key}})
+            pushed = session().createDataFrame(local)
+            rows = self._frame.withColumn(POS, F.row_number().over(Window.orderBy(ORDER)) - 1)
+            self._coded[key] = rows.join(pushed, on=POS, how="inner").drop(POS)
+        return self._coded[key]
+
+
+def open_table(path: str | Path, *, display: str | None = None) -> SparkTable:
+    """A Parquet file or dataset directory as a lazy Spark-backed table."""
+    where = display or str(path)
+    return SparkTable(read_dataset(path, display=where), where)
 
 
 def read_table(

@@ -17,9 +17,9 @@ import numpy as np
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from mlgate.config.gates import FairnessGate
+    from mlgate.io.lazy import Table
 
 MISSING = "(missing)"
 # More distinct values than this is a continuous column (e.g. age), not a set of groups.
@@ -38,7 +38,7 @@ class Attribute:
 
 
 def _column_codes(
-    frame: pd.DataFrame, col: str, gate: FairnessGate, source: str, header: Callable[[], list[str]]
+    frame: Table, col: str, gate: FairnessGate, source: str, header: Callable[[], list[str]]
 ) -> tuple[np.ndarray, list[str]]:
     import pandas as pd
 
@@ -82,7 +82,7 @@ def _column_codes(
 
 
 def attributes(
-    frame: pd.DataFrame, gate: FairnessGate, source: str, header: Callable[[], list[str]] | None = None
+    frame: Table, gate: FairnessGate, source: str, header: Callable[[], list[str]] | None = None
 ) -> list[Attribute]:
     """Each sensitive column, then each intersection (only the combinations present are groups).
 

@@ -22,7 +22,8 @@ from mlgate.metrics_registry import Task
 from mlgate.result import Check, ErrorKind, GateResult, Status
 
 if TYPE_CHECKING:
-    import pandas as pd
+
+    from mlgate.io.lazy import Table
 
 # The pinned stack that deepchecks 0.19.1 works on (its setup requires and its import-time failures
 # on numpy 2, pandas 2.3 and scikit-learn 1.6).
@@ -79,7 +80,7 @@ def _import_deepchecks() -> Any:
     return tabular
 
 
-def _dataset(tabular: Any, frame: pd.DataFrame, loaded: LoadedConfig) -> Any:
+def _dataset(tabular: Any, frame: Table, loaded: LoadedConfig) -> Any:
     import pandas as pd
 
     cfg = loaded.config

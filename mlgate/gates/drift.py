@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.gates.interface import PredictionSet
+    from mlgate.io.lazy import Table
     from mlgate.stats.drift import DriftStats
 
 # Column names of mlgate's prediction files: model outputs, never features.
@@ -187,7 +188,7 @@ class DriftGate(Gate):
 
     @staticmethod
     def _columns(
-        inputs: GateInputs, gate: DriftConfig, ref: pd.DataFrame, names: tuple[str, str]
+        inputs: GateInputs, gate: DriftConfig, ref: Table, names: tuple[str, str]
     ) -> tuple[list[str], list[str]]:
         cfg = inputs.loaded.config
         frame = inputs.eval.frame

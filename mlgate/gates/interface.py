@@ -11,9 +11,9 @@ from mlgate.result import GateResult
 
 if TYPE_CHECKING:
     import numpy as np
-    import pandas as pd
 
     from mlgate.config import LoadedConfig
+    from mlgate.io.lazy import Table
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class EvalData:
     and float64 for regression (``classes`` empty).
     """
 
-    frame: pd.DataFrame
+    frame: Table
     y_true: np.ndarray
     classes: tuple[object, ...]
     source: str
@@ -62,7 +62,7 @@ class GateInputs:
     candidate: PredictionSet | None
     baseline: PredictionSet | None = None
     baseline_metrics: BaselineMetrics | None = None
-    reference: pd.DataFrame | None = None
+    reference: Table | None = None
     # Failures met while loading optional inputs, keyed by what they block (e.g. "candidate").
     problems: Mapping[str, str] = field(default_factory=dict)
 

@@ -102,7 +102,6 @@ class SchemaGate(Gate):
         return loaded.config.schema_gate is not None
 
     def run(self, inputs: GateInputs) -> GateResult:
-        import pandas as pd
 
         from mlgate.schema.builtin import DatasetChecks, dataset_outcome
         from mlgate.schema.load import load_schema
@@ -131,9 +130,8 @@ class SchemaGate(Gate):
         notes: list[str] = []
         if schema is None:
             notes.append("no schema configured (schema: in mlgate.yaml): built-in dataset checks only")
-        for frame_name, frame in frames:
-            if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
-                frame = frame.reset_index(drop=True)  # row numbers are positions
+        for frame_name, table in frames:
+            frame = table.to_pandas()
             outcomes = []
             if schema is not None:
                 outcomes.append(validate(schema, frame, gate.max_examples))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from mlgate.io.lazy import Table
     from mlgate.stats.paired import Comparison
 
 MISSING = "(missing)"
@@ -70,7 +71,7 @@ def slice_codes(col: pd.Series, bins: int) -> tuple[np.ndarray, list[str]]:
     return codes, labels
 
 
-def build_slices(frame: pd.DataFrame, columns: tuple[str, ...], bins: int, where: str) -> list[Slice]:
+def build_slices(frame: Table, columns: tuple[str, ...], bins: int, where: str) -> list[Slice]:
     import numpy as np
 
     out: list[Slice] = []

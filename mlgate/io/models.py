@@ -40,8 +40,8 @@ def feature_frame(loaded: LoadedConfig, ev: EvalData) -> pd.DataFrame:
         if missing:
             raise InputError(f"data.features: no column '{missing[0]}' in {ev.source}")
         return ev.frame[list(cfg.data.features)]
-    drop = [c for c in (cfg.data.label, cfg.data.id) if c is not None and c in ev.frame.columns]
-    return ev.frame.drop(columns=drop)
+    drop = {c for c in (cfg.data.label, cfg.data.id) if c is not None}
+    return ev.frame[[c for c in ev.frame.columns if c not in drop]]
 
 
 def _load_skops(path: Path, where: str) -> Any:

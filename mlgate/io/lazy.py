@@ -1,0 +1,283 @@
+"""Input tables whose columns are read when a gate asks for them.
+
+A gate sees ``data.eval`` and ``data.reference`` as a :class:`Table`: the column names, the row count,
+and ``table[column]`` (a pandas Series) or ``table[[columns]]`` (a DataFrame), like a DataFrame.
+Three kinds:
+
+- :class:`FrameTable`: an in-memory DataFrame (CSV and JSON Lines are parsed whole);
+- :class:`ParquetTable`: a Parquet file; each request reads only its columns from the file, and
+  recently used columns are kept while they fit in a byte budget (``MLGATE_COLUMN_CACHE_MB``,
+  default 512). Memory therefore grows with the columns one gate needs at a time, not with the table;
+  :meth:`Table.batches` reads row groups in batches for the gates that look at every column;
+- ``mlgate.engines.spark.SparkTable`` (``data.engine: spark``): the data stays in Spark; gates
+  compute group counts there through :attr:`Table.spark`, and requested columns are collected.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+from mlgate.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_CACHE_MB = 512
+BATCH_ROWS = 262_144
+
+
+def cache_budget() -> int:
+    """Bytes of columns a lazy table keeps between requests (``MLGATE_COLUMN_CACHE_MB``)."""
+    raw = os.environ.get("MLGATE_COLUMN_CACHE_MB", "")
+    try:
+        mb = float(raw) if raw.strip() else DEFAULT_CACHE_MB
+    except ValueError:
+        raise InputError(
+            f"MLGATE_COLUMN_CACHE_MB: '{raw}' is not a number", hint="set it to a size in MiB, e.g. 512"
+        ) from None
+    return max(0, int(mb * 1024 * 1024))
+
+
+def series_bytes(s: pd.Series) -> int:
+    """Memory of a column's values; Python strings are counted deeply (pandas 2 object columns)."""
+    deep = s.dtype == object
+    return int(s.memory_usage(index=False, deep=deep))
+
+
+class Table(ABC):
+    """One input table. ``source`` is the name used in messages (the path as configured)."""
+
+    source: str
+
+    @property
+    @abstractmethod
+    def columns(self) -> list[str]:
+        """Every column of the table, in file order."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def read(self, columns: Sequence[str]) -> pd.DataFrame:
+        """These columns (each must exist) as a DataFrame with a 0..n-1 RangeIndex, in row order."""
+
+    @property
+    def spark(self) -> Any | None:
+        """The Spark DataFrame behind the table (``data.engine: spark``), else None."""
+        return None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self), len(self.columns)
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.columns
+
+    @overload
+    def __getitem__(self, key: str) -> pd.Series: ...
+
+    @overload
+    def __getitem__(self, key: list[str]) -> pd.DataFrame: ...
+
+    def __getitem__(self, key: str | list[str]) -> pd.Series | pd.DataFrame:
+        if isinstance(key, str):
+            return self.read([key])[key]
+        return self.read(list(key))
+
+    def batches(self, columns: Sequence[str] | None = None, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        """The table in consecutive row batches (each with a RangeIndex starting at its first row).
+
+        The default is one batch; Parquet tables read ``rows`` rows at a time.
+        """
+        yield self.read(list(columns) if columns is not None else self.columns)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every column in memory (for the checks that need the whole table, e.g. deepchecks)."""
+        return self.read(self.columns)
+
+    def _check(self, columns: Sequence[str]) -> list[str]:
+        names = self.columns
+        absent = [c for c in columns if c not in names]
+        if absent:
+            raise InputError(
+                f"{self.source}: no column {', '.join(repr(c) for c in absent)}",
+                hint=f"columns found: {', '.join(names[:30])}",
+            )
+        return list(dict.fromkeys(columns))
+
+
+class FrameTable(Table):
+    """A table already in memory."""
+
+    def __init__(self, frame: pd.DataFrame, source: str) -> None:
+        import pandas as pd
+
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+            frame = frame.reset_index(drop=True)  # row numbers in messages are positions
+        self.frame = frame
+        self.source = source
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+    def __len__(self) -> int:
+        return int(self.frame.shape[0])
+
+    def __getitem__(self, key: str | list[str]) -> Any:
+        if isinstance(key, str):
+            self._check([key])
+            return self.frame[key]
+        return self.read(key)
+
+    def read(self, columns: Sequence[str]) -> pd.DataFrame:
+        cols = self._check(columns)
+        if cols == self.columns:
+            return self.frame
+        return self.frame[cols]
+
+
+class CachedTable(Table):
+    """A table read column by column through ``_load``, keeping columns within the cache budget."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._cache: OrderedDict[str, tuple[pd.Series, int]] = OrderedDict()
+        self._budget = cache_budget()
+        self._held = 0
+
+    @abstractmethod
+    def _load(self, columns: list[str]) -> pd.DataFrame:
+        """Read these columns from the source (all exist), RangeIndex, in row order."""
+
+    def read(self, columns: Sequence[str]) -> pd.DataFrame:
+        import pandas as pd
+
+        cols = self._check(columns)
+        todo = [c for c in cols if c not in self._cache]
+        loaded = self._load(todo) if todo else None
+        parts: dict[str, pd.Series] = {}
+        for c in cols:
+            if c in self._cache:
+                self._cache.move_to_end(c)
+                parts[c] = self._cache[c][0]
+            else:
+                assert loaded is not None
+                parts[c] = loaded[c]
+                self._remember(c, loaded[c])
+        if len(parts) == 1:
+            (name, s), = parts.items()
+            return s.to_frame(name)
+        return pd.DataFrame(parts, copy=False)
+
+    def _remember(self, name: str, s: pd.Series) -> None:
+        size = series_bytes(s)
+        if size > self._budget:
+            return
+        while self._cache and self._held + size > self._budget:
+            _, (_, freed) = self._cache.popitem(last=False)
+            self._held -= freed
+        self._cache[name] = (s, size)
+        self._held += size
+
+    def forget(self) -> None:
+        """Drop every cached column (a gate that read many columns calls this when it is done)."""
+        self._cache.clear()
+        self._held = 0
+
+
+class ParquetTable(CachedTable):
+    """A Parquet file read one column subset at a time (row groups in batches for whole-table passes)."""
+
+    def __init__(self, path: Path, source: str) -> None:
+        import pyarrow.parquet as pq
+
+        super().__init__(source)
+        self.path = path
+        try:
+            meta = pq.ParquetFile(path)
+            names = list(meta.schema_arrow.names)
+            self._rows = int(meta.metadata.num_rows)
+        except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError...: all mean a corrupt file
+            raise InputError(
+                f"{source}: not a readable Parquet file: {exc}", hint="re-write it with a Parquet writer"
+            ) from None
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise InputError(f"{source}: duplicated column name '{dup[0]}'", hint="rename one of them")
+        self._names = names
+        if self._rows == 0:
+            raise InputError(f"{source}: no data rows", hint="the file is empty or has only a header")
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._names)
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def _load(self, columns: list[str]) -> pd.DataFrame:
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(self.path, columns=columns)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(
+                f"{self.source}: cannot read Parquet: {exc}", hint="re-write it with a Parquet writer"
+            ) from None
+        except MemoryError:
+            raise InputError(
+                f"{self.source}: too large to load in memory",
+                hint="lower MLGATE_COLUMN_CACHE_MB, or use data.engine: spark",
+            ) from None
+        frame: pd.DataFrame = table.to_pandas()
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+            frame = frame.reset_index(drop=True)
+        return frame
+
+    def batches(self, columns: Sequence[str] | None = None, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        cols = self._check(columns) if columns is not None else self.columns
+        start = 0
+        try:
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows, columns=cols):
+                frame: pd.DataFrame = pa.Table.from_batches([batch]).to_pandas()
+                frame.index = pd.RangeIndex(start, start + frame.shape[0])
+                start += frame.shape[0]
+                yield frame
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(
+                f"{self.source}: cannot read Parquet: {exc}", hint="re-write it with a Parquet writer"
+            ) from None
+
+
+def open_table(
+    path: Path,
+    *,
+    columns: Sequence[str] | None,
+    null_values: Sequence[str],
+    display: str,
+) -> Table:
+    """A Parquet file lazily, any other format parsed into memory (``columns`` prunes what is parsed)."""
+    from mlgate.io.sniff import sniff
+    from mlgate.io.tables import read_table
+
+    if path.exists() and path.is_file():
+        try:
+            kind = sniff(path, display).kind
+        except OSError as exc:
+            raise InputError(f"{display}: cannot read: {exc}") from None
+        if kind == "parquet":
+            return ParquetTable(path, display)
+    frame = read_table(path, columns=columns, missing="ignore", null_values=null_values, display=display)
+    return FrameTable(frame, display)
