@@ -89,7 +89,9 @@ class Table(ABC):
             return self.read([key])[key]
         return self.read(list(key))
 
-    def batches(self, columns: Sequence[str] | None = None, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    def batches(
+        self, columns: Sequence[str] | None = None, rows: int | None = None
+    ) -> Iterator[pd.DataFrame]:
         """The table in consecutive row batches (each with a RangeIndex starting at its first row).
 
         The default is one batch; Parquet tables read ``rows`` rows at a time.
@@ -242,7 +244,9 @@ class ParquetTable(CachedTable):
             frame = frame.reset_index(drop=True)
         return frame
 
-    def batches(self, columns: Sequence[str] | None = None, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+    def batches(
+        self, columns: Sequence[str] | None = None, rows: int | None = None
+    ) -> Iterator[pd.DataFrame]:
         import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -250,7 +254,7 @@ class ParquetTable(CachedTable):
         cols = self._check(columns) if columns is not None else self.columns
         start = 0
         try:
-            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows, columns=cols):
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows or BATCH_ROWS, columns=cols):
                 frame: pd.DataFrame = pa.Table.from_batches([batch]).to_pandas()
                 frame.index = pd.RangeIndex(start, start + frame.shape[0])
                 start += frame.shape[0]

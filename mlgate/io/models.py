@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,15 +33,22 @@ TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.")
 TRUSTED_BUILTINS = frozenset({"builtins.slice", "collections.OrderedDict", "collections.defaultdict"})
 
 
-def feature_frame(loaded: LoadedConfig, ev: EvalData) -> pd.DataFrame:
+def feature_columns(loaded: LoadedConfig, ev: EvalData) -> list[str]:
+    """``data.features``, or every eval column but the label and the id."""
     cfg = loaded.config
     if cfg.data.features is not None:
         missing = [c for c in cfg.data.features if c not in ev.frame.columns]
         if missing:
             raise InputError(f"data.features: no column '{missing[0]}' in {ev.source}")
-        return ev.frame[list(cfg.data.features)]
+        return list(cfg.data.features)
     drop = {c for c in (cfg.data.label, cfg.data.id) if c is not None}
-    return ev.frame[[c for c in ev.frame.columns if c not in drop]]
+    return [c for c in ev.frame.columns if c not in drop]
+
+
+def feature_batches(loaded: LoadedConfig, ev: EvalData) -> Iterator[pd.DataFrame]:
+    """The features in row batches (Parquet), so scoring a model never holds every feature column of
+    a large table at once; an in-memory table is one batch."""
+    yield from ev.frame.batches(feature_columns(loaded, ev))
 
 
 def _load_skops(path: Path, where: str) -> Any:
@@ -108,18 +115,21 @@ def class_mapping(model_classes: Sequence[Any], classes: Sequence[object], where
 
 
 def _sklearn_predict(
-    model: Any, x: pd.DataFrame, task: Task, classes: Sequence[object], where: str
+    model: Any, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     import numpy as np
 
     if not hasattr(model, "predict"):
         raise InputError(f"{where}: the file holds a {type(model).__name__}, not a model with predict()")
+    raws: list[np.ndarray] = []
+    probas: list[np.ndarray] = []
     try:
-        raw = np.asarray(model.predict(x))
-        if task is Task.REGRESSION:
-            return raw.astype("float64").ravel(), None
-        mapping = class_mapping(list(model.classes_), classes, where)
-        proba = model.predict_proba(x) if hasattr(model, "predict_proba") else None
+        mapping = None if task is Task.REGRESSION else class_mapping(list(model.classes_), classes, where)
+        with_proba = mapping is not None and hasattr(model, "predict_proba")
+        for x in xs:
+            raws.append(np.asarray(model.predict(x)))
+            if with_proba:
+                probas.append(np.asarray(model.predict_proba(x), dtype="float64"))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - the model rejected the eval features
@@ -127,8 +137,12 @@ def _sklearn_predict(
             f"{where}: scoring the eval data failed: {type(exc).__name__}: {exc}",
             hint="the model must accept the eval feature columns (data.features)",
         ) from None
+    raw = np.concatenate(raws) if raws else np.empty(0)
+    if mapping is None:
+        return raw.astype("float64").ravel(), None
     lookup = {str(c): j for j, c in enumerate(model.classes_)}
     y_pred = mapping[np.asarray([lookup[str(v)] for v in raw], dtype="int64")]
+    proba = np.concatenate(probas) if probas else None
     return y_pred, _scores(proba, mapping, len(classes), task)
 
 
@@ -144,7 +158,7 @@ def _scores(proba: Any, mapping: np.ndarray, k: int, task: Task) -> np.ndarray |
 
 
 def _onnx_predict(
-    path: Path, x: pd.DataFrame, task: Task, classes: Sequence[object], where: str
+    path: Path, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     import numpy as np
 
@@ -158,26 +172,15 @@ def _onnx_predict(
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{where}: not a loadable ONNX model: {exc}") from None
-    feeds: dict[str, np.ndarray] = {}
     inputs = sess.get_inputs()
+    label_parts: list[np.ndarray] = []
+    second_parts: list[Any] = []
     try:
-        if len(inputs) == 1 and inputs[0].name not in x.columns:
-            feeds[inputs[0].name] = x.to_numpy(dtype="float32")
-        else:
-            for inp in inputs:
-                if inp.name not in x.columns:
-                    raise InputError(
-                        f"{where}: the model needs an input column '{inp.name}' the eval data lacks"
-                    )
-                col = x[inp.name].to_numpy()
-                dtypes: dict[str, Any] = {
-                    "tensor(string)": object,
-                    "tensor(int64)": "int64",
-                    "tensor(double)": "float64",
-                }
-                arr = col.astype(str) if inp.type == "tensor(string)" else col
-                feeds[inp.name] = np.asarray(arr, dtype=dtypes.get(inp.type, "float32")).reshape(-1, 1)
-        outs = sess.run(None, feeds)
+        for x in xs:
+            batch = sess.run(None, _onnx_feeds(inputs, x, where))
+            label_parts.append(np.asarray(batch[0]).ravel())
+            if len(batch) > 1:
+                second_parts.append(batch[1])
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -185,6 +188,12 @@ def _onnx_predict(
             f"{where}: scoring the eval data failed: {exc}",
             hint="the model must accept the eval feature columns (data.features)",
         ) from None
+    outs: list[Any] = [np.concatenate(label_parts) if label_parts else np.empty(0)]
+    if second_parts:
+        zipmap = isinstance(second_parts[0], list)
+        outs.append(
+            [row for part in second_parts for row in part] if zipmap else np.concatenate(second_parts)
+        )
     labels = np.asarray(outs[0]).ravel()
     if task is Task.REGRESSION:
         return labels.astype("float64"), None
@@ -203,6 +212,24 @@ def _onnx_predict(
     lookup = {c: j for j, c in enumerate(model_classes)}
     y_pred = mapping[np.asarray([lookup[str(v)] for v in labels], dtype="int64")]
     return y_pred, _scores(proba, mapping, len(classes), task)
+
+
+def _onnx_feeds(inputs: Any, x: pd.DataFrame, where: str) -> dict[str, np.ndarray]:
+    """One batch of features as the ONNX graph's inputs: one tensor, or one column per input."""
+    import numpy as np
+
+    feeds: dict[str, np.ndarray] = {}
+    if len(inputs) == 1 and inputs[0].name not in x.columns:
+        feeds[inputs[0].name] = x.to_numpy(dtype="float32")
+        return feeds
+    dtypes: dict[str, Any] = {"tensor(string)": object, "tensor(int64)": "int64", "tensor(double)": "float64"}
+    for inp in inputs:
+        if inp.name not in x.columns:
+            raise InputError(f"{where}: the model needs an input column '{inp.name}' the eval data lacks")
+        col = x[inp.name].to_numpy()
+        arr = col.astype(str) if inp.type == "tensor(string)" else col
+        feeds[inp.name] = np.asarray(arr, dtype=dtypes.get(inp.type, "float32")).reshape(-1, 1)
+    return feeds
 
 
 def _column_classes(labels: np.ndarray, proba: np.ndarray, where: str) -> list[str]:
@@ -236,7 +263,7 @@ def predict_with_model(
     path = local_path(loaded, source.model, key)
     where = f"{key}: {source.model}"
     task = loaded.config.task
-    x = feature_frame(loaded, eval_data)
+    x = feature_batches(loaded, eval_data)
     suffix = Path(source.model).suffix.lower()
     if suffix == ".onnx":
         y_pred, scores = _onnx_predict(path, x, task, eval_data.classes, where)
