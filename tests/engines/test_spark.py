@@ -6,8 +6,6 @@ One local Spark session (``local[2]``) serves the whole module; the data is the 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,80 +13,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import require
+from tests.engines.conftest import comparable
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 
 
-def _has_pyspark() -> bool:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    require(_has_pyspark(), "pyspark is not installed (pip install 'mlgate[spark]')")
-    require(shutil.which("java") is not None, "no Java runtime (scripts/install-tools.sh installs one)")
-    from mlgate.engines import spark as engine
-
-    yield engine.session()
-    engine.stop()
-
-
-@pytest.fixture(scope="module")
-def project(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project with its tables as Parquet, and one config per engine."""
-    from mlgate.demo import build_demo
-
-    root = tmp_path_factory.mktemp("spark-demo")
-    config = build_demo(root).read_text(encoding="utf-8")
-    for csv in [*root.glob("*/*.csv")]:
-        frame = pd.read_csv(csv, keep_default_na=False, na_values=[""])
-        frame.to_parquet(csv.with_suffix(".parquet"), index=False)
-        parquet = csv.with_suffix(".parquet")
-        config = config.replace(str(csv.relative_to(root)), str(parquet.relative_to(root)))
-    (root / "mlgate.yaml").write_text(config, encoding="utf-8")
-    (root / "mlgate-spark.yaml").write_text(
-        config.replace("  id: id\n", "  id: id\n  engine: spark\n"), encoding="utf-8"
-    )
-    return root
-
-
-def _comparable(doc: Any) -> Any:
-    """The scorecard without what legitimately differs between two runs (timings, config hash)."""
-    if isinstance(doc, dict):
-        return {
-            k: _comparable(v)
-            for k, v in doc.items()
-            if k not in ("duration_s", "provenance", "config_id", "generated_at")
-        }
-    if isinstance(doc, list):
-        return [_comparable(v) for v in doc]
-    return doc
-
-
-def test_same_scorecard_as_pandas(project: Path) -> None:
+def test_same_scorecard_as_pandas(spark_project: Path) -> None:
     from mlgate.config import load_config
     from mlgate.result import report_to_dict
     from mlgate.runner import run
 
-    pandas_card = report_to_dict(run(load_config(project / "mlgate.yaml")))
-    spark_loaded = load_config(project / "mlgate-spark.yaml")
+    pandas_card = report_to_dict(run(load_config(spark_project / "mlgate.yaml")))
+    spark_loaded = load_config(spark_project / "mlgate-spark.yaml")
     assert spark_loaded.config.data.engine == "spark"
     spark_card = report_to_dict(run(spark_loaded))
     gates = [g["name"] for g in spark_card["gates"]]
     assert {"performance", "fairness", "drift"} <= set(gates)
     assert not [g for g in spark_card["gates"] if g["status"] == "error"], spark_card["gates"]
-    assert _comparable(spark_card) == _comparable(pandas_card)
+    assert comparable(spark_card) == comparable(pandas_card)
 
 
-def test_dataset_directory_keeps_file_order(project: Path, tmp_path: Path) -> None:
+def test_dataset_directory_keeps_file_order(spark_project: Path, tmp_path: Path) -> None:
     from mlgate.engines.spark import read_table
 
-    frame = pd.read_parquet(project / "data" / "eval.parquet")
+    frame = pd.read_parquet(spark_project / "data" / "eval.parquet")
     # Spark-style dataset: part files of different sizes, so Spark's largest-first packing would
     # scramble a naive partition order.
     ds = tmp_path / "eval"
@@ -100,13 +48,13 @@ def test_dataset_directory_keeps_file_order(project: Path, tmp_path: Path) -> No
     assert back["credit"].tolist() == frame["credit"].tolist()
 
 
-def test_group_counts_equal_numpy(project: Path, spark: Any) -> None:
+def test_group_counts_equal_numpy(spark_project: Path, spark: Any) -> None:
     from mlgate.engines.spark_stats import category_counts, joint_confusion
     from mlgate.stats.fairness import joint_confusion as np_joint
 
-    ev = pd.read_parquet(project / "data" / "eval.parquet")
-    cand = pd.read_parquet(project / "out" / "candidate.parquet")
-    base = pd.read_parquet(project / "baseline" / "predictions.parquet")
+    ev = pd.read_parquet(spark_project / "data" / "eval.parquet")
+    cand = pd.read_parquet(spark_project / "out" / "candidate.parquet")
+    base = pd.read_parquet(spark_project / "baseline" / "predictions.parquet")
     joined = (
         ev[["id", "credit", "sex", "age_group"]]
         .merge(cand[["id", "prediction"]], on="id")
@@ -131,7 +79,7 @@ def test_group_counts_equal_numpy(project: Path, spark: Any) -> None:
     np.testing.assert_array_equal(cells, expected)
     assert cells.sum() == len(joined)
 
-    train = pd.read_parquet(project / "data" / "train.parquet")
+    train = pd.read_parquet(spark_project / "data" / "train.parquet")
     labels2, rc, cc = category_counts(spark.createDataFrame(train), spark.createDataFrame(ev), "purpose")
     assert rc.tolist() == [int((train["purpose"] == v).sum()) for v in labels2]
     assert cc.tolist() == [int((ev["purpose"] == v).sum()) for v in labels2]
@@ -142,7 +90,7 @@ def test_schema_counts_match_pandera(spark: Any, tmp_path: Path) -> None:
     import pandera.pandas as pdx
     import yaml
 
-    from mlgate.engines.spark_stats import schema_counts
+    from mlgate.engines.spark_schema import schema_counts
 
     frame = pd.DataFrame(
         {
