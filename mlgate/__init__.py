@@ -10,14 +10,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from mlgate.api import check
     from mlgate.config import load_config
     from mlgate.result import Report
     from mlgate.runner import run
 
-__all__ = ["Report", "__version__", "load_config", "run"]
+__all__ = ["Report", "__version__", "check", "load_config", "run"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "check":
+        from mlgate.api import check
+
+        return check
     if name == "run":
         from mlgate.runner import run
 

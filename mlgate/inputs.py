@@ -8,14 +8,14 @@ from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
 from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
 from mlgate.io.columns import eval_columns, reference_columns
-from mlgate.io.lazy import Table, open_table
+from mlgate.io.lazy import Table, as_table, open_table
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
 from mlgate.io.tables import read_table
 from mlgate.metrics_registry import Task
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     import pandas as pd
 
@@ -93,8 +93,13 @@ def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
     return read_table
 
 
-def _open(loaded: LoadedConfig, value: str, key: str, columns: tuple[str, ...] | None) -> Table:
-    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine."""
+def _open(
+    loaded: LoadedConfig, value: str, key: str, columns: tuple[str, ...] | None, given: object = None
+) -> Table:
+    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine, or the
+    DataFrame a Python caller passed for it (named by the configured value in messages)."""
+    if given is not None:
+        return as_table(given, value)
     path = local_path(loaded, value, key)
     if loaded.config.data.engine == "spark":
         from mlgate.engines.spark import open_table as spark_table
@@ -111,10 +116,15 @@ def _predictions_frame(
     return _reader(loaded)(path, display=source.predictions), source.predictions
 
 
-def build_inputs(loaded: LoadedConfig) -> GateInputs:
-    """Read and check every input. Raises :class:`InputError` naming the file, column or row."""
+def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = None) -> GateInputs:
+    """Read and check every input. Raises :class:`InputError` naming the file, column or row.
+
+    ``frames`` may hold DataFrames (pandas or pyspark) for ``"eval"`` and ``"reference"``, used
+    instead of the files ``data.eval`` and ``data.reference`` name.
+    """
     cfg = loaded.config
-    frame = _open(loaded, cfg.data.eval, "data.eval", eval_columns(cfg))
+    frames = frames or {}
+    frame = _open(loaded, cfg.data.eval, "data.eval", eval_columns(cfg), frames.get("eval"))
     where = cfg.data.eval
     id_col = cfg.data.id
     if id_col is not None and id_col not in frame.columns:
@@ -160,7 +170,14 @@ def build_inputs(loaded: LoadedConfig) -> GateInputs:
 
     reference = None
     if cfg.data.reference is not None:
-        reference = _open(loaded, cfg.data.reference, "data.reference", reference_columns(cfg))
+        reference = _open(
+            loaded, cfg.data.reference, "data.reference", reference_columns(cfg), frames.get("reference")
+        )
+    elif frames.get("reference") is not None:
+        raise InputError(
+            "a reference DataFrame was given but data.reference is not set",
+            hint="set data.reference in mlgate.yaml (it names the reference data in the scorecard)",
+        )
 
     return GateInputs(
         loaded=loaded,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from mlgate import __version__
@@ -16,9 +16,13 @@ from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.result import ErrorKind, GateResult, Provenance, Report
 
 
-def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
+def _input_paths(loaded: LoadedConfig, given: Collection[str] = ()) -> dict[str, str]:
     cfg = loaded.config
-    values = [cfg.data.eval, cfg.data.reference]
+    # Data handed over as DataFrames was not read from the files the config names: no hash.
+    values = [
+        None if "eval" in given else cfg.data.eval,
+        None if "reference" in given else cfg.data.reference,
+    ]
     for src in (cfg.candidate, cfg.baseline):
         if src is not None:
             values += [
@@ -32,9 +36,9 @@ def _input_paths(loaded: LoadedConfig) -> dict[str, str]:
     return {v: loaded.resolve(v) for v in values if v is not None}
 
 
-def provenance(loaded: LoadedConfig) -> Provenance:
+def provenance(loaded: LoadedConfig, given: Collection[str] = ()) -> Provenance:
     hashes = {}
-    for shown, real in sorted(_input_paths(loaded).items()):
+    for shown, real in sorted(_input_paths(loaded, given).items()):
         if real.startswith("git:"):
             # Hash the blob the gates read at that ref, so the scorecard names the exact baseline.
             from mlgate.io.sources import local_path
@@ -95,13 +99,18 @@ def run(
     *,
     advisory: bool = False,
     progress: Callable[[str], None] | None = None,
+    frames: Mapping[str, object] | None = None,
 ) -> Report:
-    """Evaluate every configured gate. Raises :class:`InputError` when the inputs cannot be loaded."""
+    """Evaluate every configured gate. Raises :class:`InputError` when the inputs cannot be loaded.
+
+    ``frames``: DataFrames (pandas or pyspark) for ``"eval"``/``"reference"`` instead of the files.
+    """
     from mlgate.inputs import build_inputs
 
+    given = {k for k, v in (frames or {}).items() if v is not None}
     if progress:
         progress("loading inputs")
-    inputs = build_inputs(loaded)
+    inputs = build_inputs(loaded, frames)
     results = []
     for name, cls in REGISTRY.items():
         gate = cls()
@@ -112,7 +121,7 @@ def run(
         results.append(run_gate(gate, inputs))
     return Report(
         gates=tuple(results),
-        provenance=provenance(loaded),
+        provenance=provenance(loaded, given),
         mlgate_version=__version__,
         advisory=advisory,
         config_id=config_id(loaded),

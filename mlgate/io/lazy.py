@@ -265,6 +265,25 @@ class ParquetTable(CachedTable):
             ) from None
 
 
+def as_table(obj: object, source: str) -> Table:
+    """A DataFrame handed over by a Python caller as a :class:`Table`: pandas (in memory) or a
+    pyspark DataFrame (the data stays in Spark)."""
+    import pandas as pd
+
+    if isinstance(obj, Table):
+        return obj
+    if isinstance(obj, pd.DataFrame):
+        return FrameTable(obj, source)
+    if type(obj).__module__.startswith("pyspark.sql"):
+        from mlgate.engines.spark import SparkTable
+
+        return SparkTable(obj, source)
+    raise InputError(
+        f"{source}: expected a pandas or pyspark DataFrame, got {type(obj).__name__}",
+        hint="pass a DataFrame, or leave it out to read the file named in mlgate.yaml",
+    )
+
+
 def open_table(
     path: Path,
     *,

@@ -1,0 +1,41 @@
+"""The Python entry point: ``mlgate.check`` runs the gates of a config, optionally on DataFrames.
+
+Notebooks and Spark jobs that already hold the evaluation data call::
+
+    report = mlgate.check("mlgate.yaml", eval_data=spark_df, reference_data=train_df)
+    report.exit_code  # 0 pass, 1 blocked
+
+``eval_data`` / ``reference_data`` may be pandas DataFrames or pyspark DataFrames; with a pyspark
+DataFrame the group counts are computed in Spark and only small statistics reach the driver, as with
+``data.engine: spark``. The configured ``data.eval`` / ``data.reference`` values then only name the
+data in messages and in the scorecard. Predictions and models are read from the files the config
+names, aligned with the eval rows in their order (or by ``data.id``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlgate.config import LoadedConfig
+    from mlgate.result import Report
+
+
+def check(
+    config: str | Path | LoadedConfig,
+    *,
+    eval_data: object = None,
+    reference_data: object = None,
+    advisory: bool = False,
+) -> Report:
+    """Evaluate every configured gate and return the :class:`~mlgate.result.Report`.
+
+    Raises :class:`mlgate.errors.InputError` (or ``ConfigError``) for unusable inputs, with the same
+    messages as ``mlgate check`` (which exits 2 on them).
+    """
+    from mlgate.config import LoadedConfig, load_config
+    from mlgate.runner import run
+
+    loaded = config if isinstance(config, LoadedConfig) else load_config(config)
+    return run(loaded, advisory=advisory, frames={"eval": eval_data, "reference": reference_data})
