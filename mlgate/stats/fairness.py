@@ -48,24 +48,45 @@ UNDEFINED_BECAUSE = {
 }
 
 
+def _count(flat: np.ndarray, size: int, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return np.bincount(flat, minlength=size)
+    return np.bincount(flat, weights=weights, minlength=size).round().astype(np.int64)
+
+
 def group_confusion(
-    groups: np.ndarray, n_groups: int, y_true: np.ndarray, y_pred: np.ndarray, k: int
+    groups: np.ndarray,
+    n_groups: int,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    k: int,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Counts of shape (G, k, k): rows = true class, columns = predicted class, per group."""
+    """Counts of shape (G, k, k): rows = true class, columns = predicted class, per group.
+
+    ``weights``: how many rows each entry stands for (a table of counts, e.g. from Spark); None: one.
+    """
     flat = (groups.astype(np.int64) * k + y_true) * k + y_pred
-    return np.bincount(flat, minlength=n_groups * k * k).reshape(n_groups, k, k)
+    return _count(flat, n_groups * k * k, weights).reshape(n_groups, k, k)
 
 
 def joint_confusion(
-    groups: np.ndarray, n_groups: int, y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, k: int
+    groups: np.ndarray,
+    n_groups: int,
+    y_true: np.ndarray,
+    pred_a: np.ndarray,
+    pred_b: np.ndarray,
+    k: int,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """Counts of shape (G, k, k, k): (true, prediction of model a, prediction of model b) per group.
 
     Both models' confusion matrices are margins of it (``.sum(-1)`` for a, ``.sum(-2)`` for b), and a
     resample of these cells is a paired resample of rows: the same rows for both models.
+    ``weights`` as in :func:`group_confusion`.
     """
     flat = ((groups.astype(np.int64) * k + y_true) * k + pred_a) * k + pred_b
-    return np.bincount(flat, minlength=n_groups * k**3).reshape(n_groups, k, k, k)
+    return _count(flat, n_groups * k**3, weights).reshape(n_groups, k, k, k)
 
 
 def one_vs_rest(cm: np.ndarray) -> np.ndarray:
@@ -233,6 +254,21 @@ def stratified_resample(cells: np.ndarray, n_boot: int, rng: np.random.Generator
 # ---------------------------------------------------------------- regression: group error gaps
 
 
+def error_terms(y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray | None) -> np.ndarray:
+    """Per row terms of :func:`error_sums`, shape (n, 8)."""
+    ea = pred_a - y
+    eb = pred_b - y if pred_b is not None else np.zeros_like(ea)
+    aa, ab = np.abs(ea), np.abs(eb)
+    return np.stack([np.ones_like(ea), aa, ea * ea, ea, ab, eb * eb, eb, aa * ab], axis=1)
+
+
+def group_sums(groups: np.ndarray, n_groups: int, terms: np.ndarray) -> np.ndarray:
+    """Column sums of ``terms`` (R, S) per group: (G, S). Rows may be partial sums (e.g. from Spark)."""
+    return np.stack(
+        [np.bincount(groups, weights=terms[:, j], minlength=n_groups) for j in range(terms.shape[1])], axis=1
+    )
+
+
 def error_sums(
     groups: np.ndarray, n_groups: int, y: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray | None
 ) -> np.ndarray:
@@ -241,11 +277,7 @@ def error_sums(
     Columns: n, sum|e_a|, sum e_a^2, sum e_a, sum|e_b|, sum e_b^2, sum e_b, sum |e_a| |e_b|, where
     e = prediction - target. Without model b its columns are 0.
     """
-    ea = pred_a - y
-    eb = pred_b - y if pred_b is not None else np.zeros_like(ea)
-    aa, ab = np.abs(ea), np.abs(eb)
-    cols = [np.ones_like(ea), aa, ea * ea, ea, ab, eb * eb, eb, aa * ab]
-    return np.stack([np.bincount(groups, weights=c, minlength=n_groups) for c in cols], axis=1)
+    return group_sums(groups, n_groups, error_terms(y, pred_a, pred_b))
 
 
 def regression_rates(sums: np.ndarray, model: int = 0) -> dict[str, np.ndarray]:
