@@ -1,123 +1,423 @@
-"""Schema checks of a pandera YAML schema on a Spark DataFrame: failing-row counts per check.
+"""The schema gate on a Spark DataFrame: the same findings as pandera on the pandas table, computed in
+Spark without collecting a column.
 
-The checks are translated into one Spark aggregate that counts the failing rows of every check.
-pandera's own pyspark backend (``pandera.pyspark``) cannot be imported next to pandas 3: it imports
-``pyspark.pandas``, which needs ``pandas.tseries.frequencies.DateOffset`` (removed in pandas 3); it
-also reports pass/fail per check, not failing-row counts.
+- Row checks: each pandera check (``not_nullable``, ``unique``, the built-in row-wise checks) becomes a
+  Spark boolean column that is true where the check FAILS; one aggregate counts the failing rows of
+  every check (and each column's missing values, and its first failing row). A failing check then costs
+  one small query for its first ``max_examples`` rows in row order.
+- Frame checks and the order of the findings: pandera itself validates a small pandas frame made of
+  those example rows (plus the first missing value of each column), each column cast to the dtype the
+  whole column has in pandas (an integer column with missing values is float64 there). That gives the
+  column presence, the strict column set and the dtype verdicts exactly as on the pandas table.
+- Built-in dataset checks: duplicate ids and pandera ``unique`` as group counts, unknown labels as a
+  row check, a single class as the distinct labels (at most two), empty columns from the missing counts.
+
+Missing means null, or NaN in a floating column (pandas' ``isna``), which pandera's checks skip.
+
+pandera's own pyspark backend (``pandera.pyspark``) reports pass/fail per check, not failing rows or
+examples. With pandas 3 it cannot be imported at all: it imports ``pyspark.pandas``, which needs
+``pandas.tseries.frequencies.DateOffset`` (removed in pandas 3). Where it imports (pandas 2.x), its
+verdicts are compared with the counts: a check it fails that no row fails here is a note of the outcome.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from functools import reduce
+from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
+from mlgate.schema.builtin import DatasetChecks
+from mlgate.schema.findings import Finding, Outcome, examples_from, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.engines.spark import SparkTable
+
+_FLOATS = ("double", "float")
+_POS = "__mlgate_pos__"
 
 
-@dataclass(frozen=True)
-class CheckCount:
-    """Rows failing one schema check (``column`` None: a frame-level check such as the column set)."""
+def missing(col: Any, spark_type: str) -> Any:
+    """Null, or NaN in a floating column: what pandas counts as missing."""
+    from pyspark.sql import functions as F
+
+    return col.isNull() | F.isnan(col) if spark_type in _FLOATS else col.isNull()
+
+
+def check_expr(col: Any, check: Any, where: str) -> Any:
+    """True where a pandera built-in row check FAILS (missing values pass: ``ignore_na``)."""
+    from pyspark.sql import functions as F
+
+    s = check.statistics
+    ops = {
+        "equal_to": lambda: col != F.lit(s["value"]),
+        "not_equal_to": lambda: col == F.lit(s["value"]),
+        "greater_than": lambda: col <= F.lit(s["min_value"]),
+        "greater_than_or_equal_to": lambda: col < F.lit(s["min_value"]),
+        "less_than": lambda: col >= F.lit(s["max_value"]),
+        "less_than_or_equal_to": lambda: col > F.lit(s["max_value"]),
+        "in_range": lambda: (
+            (col < F.lit(s["min_value"]) if s.get("include_min", True) else col <= F.lit(s["min_value"]))
+            | (col > F.lit(s["max_value"]) if s.get("include_max", True) else col >= F.lit(s["max_value"]))
+        ),
+        "isin": lambda: ~col.isin(list(s["allowed_values"])),
+        "notin": lambda: col.isin(list(s["forbidden_values"])),
+        # pandas' str.match anchors at the start, str.contains searches (both Python regex).
+        "str_matches": lambda: ~col.rlike(f"^(?:{s['pattern']})"),
+        "str_contains": lambda: ~col.rlike(str(s["pattern"])),
+        "str_startswith": lambda: ~col.startswith(str(s["string"])),
+        "str_endswith": lambda: ~col.endswith(str(s["string"])),
+        "str_length": lambda: _length_fails(F.length(col), s),
+    }
+    if check.name not in ops or check.element_wise:
+        raise InputError(
+            f"{where}: schema check '{check.error or check.name}' is not supported with data.engine: spark",
+            hint=f"built-in checks only ({', '.join(ops)}); or set data.engine: pandas",
+        )
+    return ops[check.name]()
+
+
+def _length_fails(n: Any, s: dict[str, Any]) -> Any:
+    from pyspark.sql import functions as F
+
+    if s.get("exact_value") is not None:
+        return n != F.lit(s["exact_value"])
+    fails = F.lit(False)
+    if s.get("min_value") is not None:
+        fails = fails | (n < F.lit(s["min_value"]))
+    if s.get("max_value") is not None:
+        fails = fails | (n > F.lit(s["max_value"]))
+    return fails
+
+
+@dataclass
+class RowCheck:
+    """One row check: its pandera key (column, check text) and the failing rows as a Spark filter."""
 
     column: str | None
-    check: str
-    failing: int
+    check: str  # bare name (severity keys)
+    text: str  # as pandera prints it, e.g. "in_range(0, 120)"
+    rows: Any  # Spark DataFrame of the failing rows
+    failing: int = 0
+    first: Any = None  # ORDER of the first failing row (from the aggregate)
+    orders: tuple[Any, ...] = ()  # ORDER of the example rows
+    severity: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.column or ''}\x1f{self.text}"
 
 
-_SPARK_TYPES = {
-    "int64": ("bigint", "int", "smallint", "tinyint"),
-    "int32": ("int", "smallint", "tinyint"),
-    "float64": ("double", "float"),
-    "float32": ("float",),
-    "str": ("string",),
-    "string[pyarrow]": ("string",),
-    "string[python]": ("string",),
-    "string": ("string",),
-    "object": ("string",),
-    "bool": ("boolean",),
-    "boolean": ("boolean",),
-}
+class Scan:
+    """Collects row checks on one Spark table and resolves them with few Spark jobs."""
+
+    def __init__(self, table: SparkTable, max_examples: int) -> None:
+        from mlgate.engines.spark import ORDER
+
+        self.table = table
+        self.frame = table.spark
+        self.order = ORDER
+        self.types = {name: t for name, t in self.frame.dtypes}
+        self.max_examples = max_examples
+        self.checks: list[RowCheck] = []
+        self.counted: list[tuple[RowCheck, Any]] = []  # (check, boolean column) for the aggregate
+        self.nulls: dict[str, int] = {}
+        self.first_null: dict[str, Any] = {}
+        self.position: dict[str, int] = {}  # repr(ORDER value) -> 0-based row, for the small frame
+
+    def add(self, check: RowCheck, fails: Any | None = None) -> RowCheck:
+        """A check whose failing rows are ``fails`` (counted in the aggregate) or ``check.rows``
+        (counted with ``failing`` already set)."""
+        self.checks.append(check)
+        if fails is not None:
+            self.counted.append((check, fails))
+        return check
+
+    def filter(self, fails: Any) -> Any:
+        return self.frame.where(fails)
+
+    def run(self) -> None:
+        """One aggregate (counts, first failing rows, missing values), then one query per failing check."""
+        from pyspark.sql import functions as F
+
+        order = F.col(self.order)
+        columns = self.table.columns
+        exprs = []
+        for i, (_, fails) in enumerate(self.counted):
+            exprs += [F.sum(fails.cast("long")).alias(f"n{i}"), F.min(F.when(fails, order)).alias(f"f{i}")]
+        for i, name in enumerate(columns):
+            miss = missing(F.col(name), self.types[name])
+            exprs += [F.sum(miss.cast("long")).alias(f"m{i}"), F.min(F.when(miss, order)).alias(f"g{i}")]
+        row = self.frame.agg(*exprs).first()
+        for i, (check, _) in enumerate(self.counted):
+            check.failing, check.first = int(row[f"n{i}"] or 0), row[f"f{i}"]
+        for i, name in enumerate(columns):
+            self.nulls[name], self.first_null[name] = int(row[f"m{i}"] or 0), row[f"g{i}"]
+        for check in self.checks:
+            if not check.failing:
+                continue
+            if self.max_examples <= 1 and check.first is not None:
+                check.orders = (check.first,)
+            else:
+                top = check.rows.orderBy(self.order).select(self.order).limit(max(1, self.max_examples))
+                check.orders = tuple(r[0] for r in top.collect())
+
+    def small_frame(self, extra: Sequence[Any] = ()) -> pd.DataFrame:
+        """The example rows (and ``extra`` rows) as pandas, indexed by their 0-based position, each
+        column cast to its dtype in the whole table."""
+        import numpy as np
+        from pyspark.sql import functions as F
+
+        order = F.col(self.order)
+        wanted = {repr(o): o for c in self.checks for o in c.orders}
+        wanted.update({repr(o): o for o in extra if o is not None})
+        lits = [self._lit(o) for o in wanted.values()]
+        self.position = {}
+        if lits:
+            counts = self.frame.agg(*[F.sum((order < v).cast("long")) for v in lits]).first()
+            self.position = {k: int(counts[i] or 0) for i, k in enumerate(wanted)}
+            pos = reduce(lambda acc, i: F.when(order == lits[i], F.lit(self.position[list(wanted)[i]]))
+                         .otherwise(acc), range(len(lits)), F.lit(None))
+            rows = self.frame.where(reduce(lambda a, b: a | b, [order == v for v in lits]))
+            local: pd.DataFrame = rows.withColumn(_POS, pos).drop(self.order).toPandas()
+            local = local.set_index(_POS).rename_axis(None).sort_index()
+        else:
+            local = self.frame.limit(0).drop(self.order).toPandas()
+        for name in local.columns:
+            # pyarrow/pandas: an integer column holding a missing value is float64, a boolean one object.
+            kind = local[name].dtype.kind
+            if self.nulls.get(name) and kind in "iu":
+                local[name] = local[name].astype(np.float64)
+            elif self.nulls.get(name) and kind == "b":
+                local[name] = local[name].astype(object)
+        return local
+
+    def _lit(self, value: Any) -> Any:
+        from pyspark.sql import functions as F
+
+        kind = self.frame.schema[self.order].dataType
+        if hasattr(value, "__fields__"):
+            return F.struct(*[F.lit(value[n]).alias(n) for n in value.__fields__]).cast(kind)
+        return F.lit(value).cast(kind)
+
+    def examples(self, check: RowCheck, small: pd.DataFrame) -> tuple[tuple[int | None, object], ...]:
+        rows = [self.position[repr(o)] for o in check.orders][: self.max_examples]
+        values = [small.at[r, check.column] if check.column in small.columns else None for r in rows]
+        return examples_from(rows, values, self.max_examples)
 
 
-_COLUMN_OPTIONS = {"dtype", "nullable", "unique", "required", "coerce", "regex", "title", "description",
-                   "metadata", "checks", "drop_invalid_rows", "report_duplicates", "name"}
-
-
-def _check_expr(col: Any, name: str, arg: Any) -> Any:
-    """A Spark boolean column that is true where a pandera builtin check FAILS (nulls pass, as in pandera)."""
+def pandera_outcome(schema: Any, table: SparkTable, max_examples: int, where: str) -> Outcome:
+    """pandera's findings for ``schema`` on the Spark table (see the module docstring)."""
     from pyspark.sql import functions as F
 
-    ops = {
-        "equal_to": lambda v: col != F.lit(v),
-        "not_equal_to": lambda v: col == F.lit(v),
-        "greater_than": lambda v: col <= F.lit(v),
-        "greater_than_or_equal_to": lambda v: col < F.lit(v),
-        "less_than": lambda v: col >= F.lit(v),
-        "less_than_or_equal_to": lambda v: col > F.lit(v),
-        "isin": lambda v: ~col.isin(list(v)),
-        "notin": lambda v: col.isin(list(v)),
-    }
-    if name == "in_range":
-        lo, hi = arg["min_value"], arg["max_value"]
-        below = col < F.lit(lo) if arg.get("include_min", True) else col <= F.lit(lo)
-        above = col > F.lit(hi) if arg.get("include_max", True) else col >= F.lit(hi)
-        return col.isNotNull() & (below | above)
-    if name not in ops:
+    from mlgate.schema.batched import batchable, case_keys, failure_cases
+    from mlgate.schema.pandera_engine import check_name, count_checks, findings_from_failure_cases
+
+    if not batchable(schema):
         raise InputError(
-            f"schema check '{name}' is not supported with data.engine: spark",
-            hint=f"supported: in_range, {', '.join(ops)}; or set data.engine: pandas",
+            f"{where}: the schema has checks that are not row checks (dataframe-level or custom checks, "
+            "parsers, index or multi-column uniqueness): not supported with data.engine: spark",
+            hint="use built-in column checks, or set data.engine: pandas",
         )
-    return col.isNotNull() & ops[name](arg)
+    scan = Scan(table, max_examples)
+    present = set(table.columns)
+    for name, col in schema.columns.items():
+        if name not in present:
+            continue
+        c = F.col(name)
+        miss = missing(c, scan.types[name])
+        if not col.nullable:
+            fails = miss
+            scan.add(RowCheck(name, "not_nullable", "not_nullable", scan.filter(fails)), fails)
+        if col.unique:
+            scan.add(_unique(scan, name, col.report_duplicates))
+        for check in col.checks:
+            fails = ~miss & check_expr(c, check, where)
+            text = str(check.error)
+            scan.add(RowCheck(name, check_name(text), text, scan.filter(fails)), fails)
+    scan.run()
+    extra = list(scan.first_null.values())
+    small = scan.small_frame(extra)
+    cases = failure_cases(schema, small)
+    if cases is not None:
+        for key, group in cases.groupby(case_keys(cases), sort=False):
+            name, text = str(key).split("\x1f", 1)
+            if check_name(text) == "dtype" and group["index"].notna().any():
+                # pandera fails an integer dtype on the missing values of a float64 column.
+                scan.checks.append(_nulls(scan, name, text))
+        if any(c.check == "dtype" for c in scan.checks):
+            small = scan.small_frame(extra)
+    by_key = {c.key: c for c in scan.checks if c.failing}
+    findings: list[Finding] = []
+    done: set[str] = set()
+    if cases is not None:
+        for key, group in cases.groupby(case_keys(cases), sort=False):
+            if str(key) in by_key:
+                findings.append(_finding(scan, by_key[str(key)], small))
+                done.add(str(key))
+            elif group["index"].isna().all():
+                findings += findings_from_failure_cases(group, max_examples)
+    findings += [_finding(scan, c, small) for k, c in by_key.items() if k not in done]
+    notes = _pyspark_disagreement(schema, table, set(by_key))
+    return Outcome(len(table), count_checks(schema), tuple(findings), notes)
 
 
-def schema_counts(frame: Any, schema: dict[str, Any], where: str) -> list[CheckCount]:
-    """Failing-row counts of every check of a pandera YAML schema (as a dict), in one Spark job."""
+def _unique(scan: Scan, name: str, report: str) -> RowCheck:
+    """pandera ``unique``: the rows whose (non-missing) value occurs more than once; with
+    ``report_duplicates`` "exclude_first"/"exclude_last", all but the first/last of each value."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from mlgate.engines.spark import ORDER
-
-    present = [c for c in frame.columns if c != ORDER]
-    dtypes = dict(frame.dtypes)
-    out: list[CheckCount] = []
-    exprs: list[tuple[str | None, str, Any]] = []
-    columns = schema.get("columns") or {}
-    for name, spec in columns.items():
-        spec = spec or {}
-        if name not in present:
-            if spec.get("required", True):
-                out.append(CheckCount(name, "column_in_dataframe", 1))
-            continue
-        want = spec.get("dtype")
-        if want is not None and dtypes[name] not in _SPARK_TYPES.get(str(want), (str(want),)):
-            out.append(CheckCount(name, "dtype", 1))
-        col = F.col(name)
-        if not spec.get("nullable", False):
-            exprs.append((name, "not_nullable", col.isNull()))
-        # pandera's compact YAML inlines the checks next to the column options; older files nest them.
-        checks = {k: v for k, v in spec.items() if k not in _COLUMN_OPTIONS}
-        checks.update(spec.get("checks") or {})
-        for check, arg in checks.items():
-            exprs.append((name, check, _check_expr(col, check, arg)))
-        if spec.get("unique", False):
-            dup = frame.where(col.isNotNull()).groupBy(col).count().where(F.col("count") > 1)
-            extra = dup.agg(F.sum(F.col("count") - 1)).first()[0]
-            out.append(CheckCount(name, "field_uniqueness", int(extra or 0)))
-    if schema.get("strict"):
-        out += [CheckCount(c, "column_in_schema", 1) for c in present if c not in columns]
-    if exprs:
-        row = frame.agg(*[F.sum(e.cast("long")).alias(f"c{i}") for i, (_, _, e) in enumerate(exprs)]).first()
-        out += [CheckCount(col, check, int(row[f"c{i}"] or 0)) for i, (col, check, _) in enumerate(exprs)]
-    return [c for c in out if c.failing]
+    c = F.col(name)
+    keep = scan.frame.where(~missing(c, scan.types[name]))
+    group = Window.partitionBy(c)
+    marked = keep.withColumn("__n", F.count(F.lit(1)).over(group))
+    if report == "exclude_first":
+        marked = marked.where(F.col(scan.order) > F.min(scan.order).over(group))
+    elif report == "exclude_last":
+        marked = marked.where(F.col(scan.order) < F.max(scan.order).over(group))
+    rows = marked.where(F.col("__n") > 1).drop("__n")
+    return RowCheck(name, "field_uniqueness", "field_uniqueness", rows, failing=rows.count())
 
 
-def load_schema_yaml(path: str | Path, where: str) -> dict[str, Any]:
-    import yaml
+def _nulls(scan: Scan, name: str, text: str) -> RowCheck:
+    from pyspark.sql import functions as F
 
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{where}: cannot read the schema: {exc}") from None
-    if not isinstance(doc, dict) or "columns" not in doc:
-        raise InputError(f"{where}: not a pandera YAML schema (no 'columns' key)")
-    return doc
+    check = RowCheck(name, "dtype", text, scan.filter(missing(F.col(name), scan.types[name])),
+                     failing=scan.nulls[name])
+    top = check.rows.orderBy(scan.order).select(scan.order).limit(max(1, scan.max_examples))
+    check.orders = tuple(r[0] for r in top.collect())
+    return check
 
+
+def _finding(scan: Scan, check: RowCheck, small: pd.DataFrame) -> Finding:
+    sev = check.severity if check.severity in ("error", "warn") else None
+    return Finding(check.column, check.check, check.text, check.failing, scan.examples(check, small),
+                   sev)  # type: ignore[arg-type]
+
+
+def dataset_outcome(
+    table: SparkTable,
+    *,
+    levels: DatasetChecks,
+    label: str | None,
+    id_col: str | None,
+    known_labels: Collection[str] | None,
+    classification: bool,
+    max_examples: int,
+) -> Outcome:
+    """:func:`mlgate.schema.builtin.dataset_outcome` computed in Spark."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    scan = Scan(table, max_examples)
+    n_checks = 0
+    ordered: list[RowCheck | Finding] = []
+    if levels.duplicate_ids != "off" and id_col is not None and id_col in table.columns:
+        n_checks += 1
+        # pandas duplicated(keep="first"): every row after the first of its value (missing included).
+        group = Window.partitionBy(F.col(id_col))
+        later = scan.frame.where(F.col(scan.order) > F.min(scan.order).over(group))
+        ordered.append(scan.add(RowCheck(id_col, "duplicate_ids", f"'{id_col}' is unique", later,
+                                         failing=later.count(), severity=levels.duplicate_ids)))
+    labelled = classification and label is not None and label in table.columns
+    if labelled and levels.unknown_labels != "off" and known_labels is not None:
+        assert label is not None
+        n_checks += 1
+        c = F.col(label)
+        fails = c.isNotNull() & ~c.cast("string").isin(sorted(known_labels))
+        if scan.types[label] in _FLOATS:
+            fails = fails & ~F.isnan(c)
+        ordered.append(scan.add(RowCheck(label, "unknown_labels", f"'{label}' in {sorted(known_labels)}",
+                                         scan.filter(fails), severity=levels.unknown_labels), fails))
+    scan.run()
+    small = scan.small_frame()
+    findings = [_finding(scan, c, small) if isinstance(c, RowCheck) else c for c in ordered]
+    findings = [f for f in findings if f.failing]
+    if labelled and levels.single_class != "off":
+        assert label is not None
+        n_checks += 1
+        c = F.col(label)
+        seen = scan.frame.where(~missing(c, scan.types[label])).select(c).distinct().limit(2).collect()
+        if len(seen) < 2:
+            findings.append(Finding(label, "single_class", f"'{label}' has at least two classes", None,
+                                    ((None, str(plain(seen[0][0]))),) if seen else (), levels.single_class))
+    if levels.empty_columns != "off":
+        n_checks += len(table.columns)
+        findings += [
+            Finding(name, "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
+            for name in table.columns if scan.nulls[name] == len(table)
+        ]
+    return Outcome(len(table), n_checks, tuple(findings))
+
+
+_PANDERA_PYSPARK: list[Any] = []
+
+
+def import_pandera_pyspark() -> Any | None:
+    """``pandera.pyspark``, or None where it cannot be imported: with pandas 3 (see the module
+    docstring) it is not tried, so no half-imported ``pyspark.pandas`` is left behind.
+
+    Importing it imports pyspark's Spark Connect module, which calls ``sys.exit(0)`` without grpc when
+    ``sys.ps1`` is unset (see :func:`mlgate.schema.ge_engine.import_gx`): a temporary ``sys.ps1``
+    keeps the process alive.
+    """
+    import sys
+    import warnings
+
+    import pandas as pd
+
+    if _PANDERA_PYSPARK:
+        return _PANDERA_PYSPARK[0]
+    module: Any = None
+    if int(pd.__version__.split(".")[0]) < 3:
+        shim = not hasattr(sys, "ps1")
+        if shim:
+            sys.ps1 = ""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import pandera.pyspark
+
+                module = pandera.pyspark
+        except ImportError:
+            module = None
+        finally:
+            if shim:
+                del sys.ps1
+    _PANDERA_PYSPARK.append(module)
+    return module
+
+
+def pyspark_verdicts(schema: Any, frame: Any) -> set[str] | None:
+    """The column checks (nullability and built-in checks) pandera's pyspark backend fails, as
+    ``column\x1fcheck`` keys; None without the backend."""
+    pps = import_pandera_pyspark()
+    if pps is None:
+        return None
+    columns = {
+        name: pps.Column(None, [getattr(pps.Check, c.name)(**c.statistics) for c in col.checks],
+                         nullable=col.nullable)
+        for name, col in schema.columns.items() if name in frame.columns
+    }
+    out = pps.DataFrameSchema(columns).validate(frame)
+    return {
+        f"{e['column']}\x1f{e['check']}"
+        for group in dict(out.pandera.errors).values()
+        for errors in group.values()
+        for e in errors
+        if e.get("column") is not None and e.get("check") not in (None, "column_in_dataframe", "dtype")
+    }
+
+
+def _pyspark_disagreement(schema: Any, table: SparkTable, failing: set[str]) -> tuple[str, ...]:
+    verdicts = pyspark_verdicts(schema, table.spark)
+    if verdicts is None:
+        return ()
+    return tuple(
+        f"pandera's pyspark backend fails {k.replace(chr(31), ': ')}, but no row fails it here"
+        for k in sorted(verdicts - failing)
+    )

@@ -3,6 +3,10 @@
 Every failing schema check becomes one check of this gate with the failing row count, the share of
 rows and a few example values with their row numbers (row 1 = first data row). Severity and tolerance
 are per check, looked up by ``column:check``, then ``check``, then ``column``.
+
+The table is never loaded whole when it need not be: a Parquet table is validated in row batches
+(:mod:`mlgate.schema.batched`, with the result of one whole-table validation), and with
+``data.engine: spark`` the checks run in Spark (:mod:`mlgate.engines.spark_schema`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from mlgate.config import LoadedConfig
 from mlgate.config.gates import SchemaGate as SchemaSection
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate, GateInputs
+from mlgate.io.lazy import BATCH_ROWS, FrameTable, Table
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.schema.builtin import DatasetChecks
     from mlgate.schema.findings import Finding, Outcome
     from mlgate.schema.load import LoadedSchema
 
@@ -85,14 +91,48 @@ def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaSection) -> Ch
     )
 
 
-def validate(schema: LoadedSchema, frame: pd.DataFrame, max_examples: int) -> Outcome:
+def validate(
+    schema: LoadedSchema, table: Table | pd.DataFrame, max_examples: int, rows: int = BATCH_ROWS
+) -> Outcome:
+    """The schema's findings on ``table``, read in batches of ``rows`` rows (or computed in Spark)."""
+    if not isinstance(table, Table):
+        table = FrameTable(table, schema.source)
     if schema.kind == "great-expectations":
-        from mlgate.schema.ge_engine import validate_ge
+        if table.spark is not None:
+            raise InputError(
+                f"{schema.source}: Great Expectations suites need data.engine: pandas",
+                hint="use a pandera schema (e.g. `mlgate schema infer`), or set data.engine: pandas",
+            )
+        from mlgate.schema.ge_engine import validate_ge_table
 
-        return validate_ge(schema.schema, frame, max_examples, schema.source)
-    from mlgate.schema.pandera_engine import validate_pandera
+        return validate_ge_table(schema.schema, table, max_examples, schema.source, rows)
+    if table.spark is not None:
+        from mlgate.engines.spark_schema import pandera_outcome
 
-    return validate_pandera(schema.schema, frame, max_examples)
+        return pandera_outcome(schema.schema, table, max_examples, schema.source)  # type: ignore[arg-type]
+    from mlgate.schema.batched import validate_pandera_table
+
+    return validate_pandera_table(schema.schema, table, max_examples, rows)
+
+
+def dataset_checks(
+    table: Table, levels: DatasetChecks, *, label: str | None, id_col: str | None,
+    known_labels: tuple[str, ...] | None, classification: bool, max_examples: int, rows: int = BATCH_ROWS,
+) -> Outcome:
+    """The built-in dataset checks, in Spark for a Spark table."""
+    if table.spark is not None:
+        from mlgate.engines.spark_schema import dataset_outcome as spark_outcome
+
+        return spark_outcome(
+            table, levels=levels, label=label, id_col=id_col,  # type: ignore[arg-type]
+            known_labels=known_labels, classification=classification, max_examples=max_examples,
+        )
+    from mlgate.schema.builtin import dataset_outcome
+
+    return dataset_outcome(
+        table, levels=levels, label=label, id_col=id_col, known_labels=known_labels,
+        classification=classification, max_examples=max_examples, rows=rows,
+    )
 
 
 class SchemaGate(Gate):
@@ -103,7 +143,7 @@ class SchemaGate(Gate):
 
     def run(self, inputs: GateInputs) -> GateResult:
 
-        from mlgate.schema.builtin import DatasetChecks, dataset_outcome
+        from mlgate.schema.builtin import DatasetChecks
         from mlgate.schema.load import load_schema
 
         loaded = inputs.loaded
@@ -131,20 +171,21 @@ class SchemaGate(Gate):
         if schema is None:
             notes.append("no schema configured (schema: in mlgate.yaml): built-in dataset checks only")
         for frame_name, table in frames:
-            frame = table.to_pandas()
             outcomes = []
             if schema is not None:
-                outcomes.append(validate(schema, frame, gate.max_examples))
-            outcomes.append(dataset_outcome(
-                frame, levels=levels, label=cfg.data.label, id_col=cfg.data.id,
-                known_labels=known, classification=classification, max_examples=gate.max_examples,
+                outcomes.append(validate(schema, table, gate.max_examples))
+            outcomes.append(dataset_checks(
+                table, levels, label=cfg.data.label, id_col=cfg.data.id, known_labels=known,
+                classification=classification, max_examples=gate.max_examples,
             ))
+            n_rows = len(table)
             n_checks = sum(o.n_checks for o in outcomes)
-            failed = [to_check(frame_name, f, len(frame), gate) for o in outcomes for f in o.findings]
+            failed = [to_check(frame_name, f, n_rows, gate) for o in outcomes for f in o.findings]
+            notes += [f"{frame_name}: {n}" for o in outcomes for n in o.notes]
             passed = n_checks - len(failed)
             checks.append(Check(
-                name=f"{frame_name}: schema", status=Status.PASS, value=float(len(frame)),
-                message=f"{passed} of {n_checks} checks pass on {len(frame)} rows"
+                name=f"{frame_name}: schema", status=Status.PASS, value=float(n_rows),
+                message=f"{passed} of {n_checks} checks pass on {n_rows} rows"
                 + (f" ({schema.kind} schema {schema.source})" if schema is not None else ""),
             ))
             checks.extend(failed)

@@ -1,6 +1,8 @@
 """Dataset checks that need no schema: duplicate ids, unknown labels, a single class, empty columns.
 
-Each is configured in ``gates.schema`` as ``error`` (blocks), ``warn`` or ``off``.
+Each is configured in ``gates.schema`` as ``error`` (blocks), ``warn`` or ``off``. They span rows, so
+they read only what they need of the table: the id and label columns whole (one column each), and
+for empty columns, row batches of the columns that have shown no value yet (usually one batch).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from mlgate.schema.findings import Finding, Outcome, examples_from
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from mlgate.io.lazy import Table
 
 Level = Literal["error", "warn", "off"]
 
@@ -34,7 +36,7 @@ class DatasetChecks:
 
 
 def dataset_outcome(
-    frame: pd.DataFrame,
+    table: Table,
     *,
     levels: DatasetChecks,
     label: str | None,
@@ -42,28 +44,31 @@ def dataset_outcome(
     known_labels: Collection[str] | None,
     classification: bool,
     max_examples: int,
+    rows: int,
 ) -> Outcome:
-    """Run the enabled checks on ``frame``; findings carry their configured severity."""
+    """Run the enabled checks on ``table`` (batches of ``rows`` rows); findings carry their configured
+    severity."""
     import numpy as np
 
     findings: list[Finding] = []
     n_checks = 0
-    if levels.duplicate_ids != "off" and id_col is not None and id_col in frame.columns:
+    if levels.duplicate_ids != "off" and id_col is not None and id_col in table.columns:
         n_checks += 1
-        dup = frame[id_col].duplicated(keep="first").to_numpy()
+        ids = table[id_col]
+        dup = ids.duplicated(keep="first").to_numpy()
         if dup.any():
             pos = np.flatnonzero(dup)
             findings.append(
                 Finding(id_col, "duplicate_ids", f"'{id_col}' is unique", int(pos.size),
-                        examples_from(pos[:max_examples], frame[id_col].to_numpy()[pos[:max_examples]],
-                                      max_examples),
+                        examples_from(pos[:max_examples], ids.to_numpy()[pos[:max_examples]], max_examples),
                         levels.duplicate_ids)
             )
-    has_label = label is not None and label in frame.columns
-    if classification and has_label and levels.unknown_labels != "off" and known_labels is not None:
+    has_label = label is not None and label in table.columns
+    labels = table[label] if classification and has_label and label is not None else None
+    if labels is not None and levels.unknown_labels != "off" and known_labels is not None:
         assert label is not None
         n_checks += 1
-        col = frame[label]
+        col = labels
         # Compare the few distinct values as text, not a million cells (astype(str) is slow).
         known = set(known_labels)
         unknown = [v for v in col.dropna().unique() if str(v) not in known]
@@ -75,10 +80,10 @@ def dataset_outcome(
                         examples_from(pos[:max_examples], col.to_numpy()[pos[:max_examples]], max_examples),
                         levels.unknown_labels)
             )
-    if classification and has_label and levels.single_class != "off":
+    if labels is not None and levels.single_class != "off":
         assert label is not None
         n_checks += 1
-        seen = frame[label].dropna().unique()
+        seen = labels.dropna().unique()
         if len(seen) < 2:
             findings.append(
                 Finding(label, "single_class", f"'{label}' has at least two classes", None,
@@ -86,13 +91,25 @@ def dataset_outcome(
                         levels.single_class)
             )
     if levels.empty_columns != "off":
-        n_checks += frame.shape[1]
-        for name in frame.columns:
-            col = frame[name]
-            # Most columns have a value in the first row: no need to scan a million cells.
-            if (len(col) and not _is_null(col.iloc[0])) or col.notna().any():
-                continue
-            findings.append(
-                Finding(str(name), "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
-            )
-    return Outcome(len(frame), n_checks, tuple(findings))
+        n_checks += len(table.columns)
+        findings += [
+            Finding(name, "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
+            for name in empty_columns(table, rows)
+        ]
+    return Outcome(len(table), n_checks, tuple(findings))
+
+
+def empty_columns(table: Table, rows: int) -> list[str]:
+    """Columns without a single value, in table order. Batches read only the columns still empty."""
+    empty = list(table.columns)
+    # Most columns have a value in the first row: no need to scan a million cells.
+    first = next(table.batches(empty, rows=1))
+    empty = [c for c in empty if len(first) == 0 or _is_null(first[c].iloc[0])]
+    if not empty:
+        return []
+    left = set(empty)
+    for batch in table.batches(empty, rows=rows):
+        left -= {c for c in left if batch[c].notna().any()}
+        if not left:
+            break
+    return [c for c in empty if c in left]

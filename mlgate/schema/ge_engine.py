@@ -5,6 +5,7 @@ context, a pandas data source, a dataframe asset with a whole-dataframe batch de
 ``batch.validate(suite, result_format=...)``. ``SUMMARY`` results give ``unexpected_count`` and the
 first ``partial_unexpected_count`` values with their index (``partial_unexpected_index_list``), which
 is all the gate shows, without materialising every failing value as ``COMPLETE`` would.
+A suite of row-wise expectations is validated in row batches (:func:`validate_ge_table`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from mlgate.schema.findings import Finding, Outcome, Severity, examples_from, pl
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from mlgate.io.lazy import Table
 
 _state: dict[str, Any] = {}
 _counter = itertools.count()
@@ -101,42 +104,124 @@ def describe(config: Any) -> str:
     return f"{config.type}({args})"
 
 
-def validate_ge(suite: Mapping[str, Any], frame: pd.DataFrame, max_examples: int, where: str) -> Outcome:
-    gx_suite = build_suite(suite, where)
+def _results(gx_suite: Any, frame: pd.DataFrame, max_examples: int) -> list[Any]:
     asset = _datasource().add_dataframe_asset(f"frame_{next(_counter)}")
     batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(
         gx_suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": max(1, max_examples)}
     )
-    findings: list[Finding] = []
-    for r in result.results:
-        if r.success:
-            continue
-        config = r.expectation_config
-        column = config.kwargs.get("column")
-        check = str(config.type)
-        text = describe(config)
-        sev = _severity(config)
-        error = _exception_message(r.exception_info)
-        res = dict(r.result or {})
-        if error is not None:
-            findings.append(Finding(column, check, text, None, ((None, plain(error)),), sev))
-        elif "unexpected_count" in res:
-            findings.append(
-                Finding(
-                    column,
-                    check,
-                    text,
-                    int(res["unexpected_count"]),
-                    examples_from(
-                        res.get("partial_unexpected_index_list") or [],
-                        res.get("partial_unexpected_list") or [],
-                        max_examples,
-                    ),
-                    sev,
-                )
+    return list(result.results)
+
+
+Merged = tuple[int, list[Any], list[Any]]  # unexpected count, example rows, example values
+
+
+def _finding(r: Any, max_examples: int, merged: Merged | None = None) -> Finding | None:
+    """The finding of one failed expectation; ``merged``: its (unexpected count, example rows, example
+    values) over all batches, which decide instead of the single result."""
+    config = r.expectation_config
+    column = config.kwargs.get("column")
+    check = str(config.type)
+    text = describe(config)
+    sev = _severity(config)
+    error = _exception_message(r.exception_info)
+    res = dict(r.result or {})
+    if error is not None:
+        return Finding(column, check, text, None, ((None, plain(error)),), sev)
+    if merged is not None:
+        count, rows, values = merged
+        shown = examples_from(rows, values, max_examples)
+        return Finding(column, check, text, count, shown, sev) if count else None
+    if r.success:
+        return None
+    if "unexpected_count" in res:
+        return Finding(
+            column,
+            check,
+            text,
+            int(res["unexpected_count"]),
+            examples_from(
+                res.get("partial_unexpected_index_list") or [],
+                res.get("partial_unexpected_list") or [],
+                max_examples,
+            ),
+            sev,
+        )
+    return Finding(column, check, text, None, ((None, plain(res.get("observed_value"))),), sev)
+
+
+def validate_ge(suite: Mapping[str, Any], frame: pd.DataFrame, max_examples: int, where: str) -> Outcome:
+    results = _results(build_suite(suite, where), frame, max_examples)
+    findings = [f for r in results if (f := _finding(r, max_examples)) is not None]
+    return Outcome(len(frame), len(results), tuple(findings))
+
+
+# Expectations that judge each row on its own (GX "column map" expectations): their unexpected rows
+# in consecutive batches add up. Uniqueness and the type list are map expectations too, but span rows
+# (a value seen in an earlier batch) or depend on the dtype of the whole column (a Parquet integer
+# column with nulls reads as float64 only in the batches holding a null).
+ROW_WISE = frozenset({
+    "expect_column_values_to_be_between", "expect_column_values_to_be_in_set",
+    "expect_column_values_to_not_be_in_set", "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null", "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex", "expect_column_values_to_match_regex_list",
+    "expect_column_values_to_not_match_regex_list", "expect_column_value_lengths_to_be_between",
+    "expect_column_value_lengths_to_equal",
+})
+# Expectations on the column names only: the same verdict in every batch.
+NAMES_ONLY = frozenset({
+    "expect_column_to_exist", "expect_table_columns_to_match_set",
+    "expect_table_columns_to_match_ordered_list", "expect_table_column_count_to_equal",
+    "expect_table_column_count_to_be_between",
+})
+
+
+def row_wise(suite: Mapping[str, Any]) -> bool:
+    """True when batches can be validated apart: every expectation judges rows one at a time (without
+    ``mostly``, a share of the whole column) or only the column names."""
+    return all(
+        e["type"] in NAMES_ONLY or (e["type"] in ROW_WISE and "mostly" not in (e.get("kwargs") or {}))
+        for e in suite["expectations"]
+    )
+
+
+def validate_ge_table(
+    suite: Mapping[str, Any], table: Table, max_examples: int, where: str, rows: int
+) -> Outcome:
+    """:func:`validate_ge` of the whole table. A suite of row-wise expectations is validated in batches
+    of ``rows`` rows and the unexpected rows merged; any other suite (aggregates such as a mean, a row
+    count or uniqueness need every row at once) on the whole table."""
+    if len(table) <= rows or not row_wise(suite):
+        return validate_ge(suite, table.to_pandas(), max_examples, where)
+    gx_suite = build_suite(suite, where)
+    first: list[Any] = []  # the first batch's results, in GX's order
+    merged: dict[tuple[str, int], Merged] = {}
+    for batch in table.batches(rows=rows):
+        results = _results(gx_suite, batch, max_examples)
+        first = first or results
+        for key, r in zip(_keys(results), results, strict=True):
+            res = dict(r.result or {})
+            count, shown, values = merged.get(key, (0, [], []))
+            room = max_examples - len(shown)
+            merged[key] = (
+                count + int(res.get("unexpected_count") or 0),
+                shown + list(res.get("partial_unexpected_index_list") or [])[:room],
+                values + list(res.get("partial_unexpected_list") or [])[:room],
             )
-        else:
-            observed = res.get("observed_value")
-            findings.append(Finding(column, check, text, None, ((None, plain(observed)),), sev))
-    return Outcome(len(frame), len(result.results), tuple(findings))
+    findings = [
+        _finding(r, max_examples, merged[key] if r.expectation_config.type in ROW_WISE else None)
+        for key, r in zip(_keys(first), first, strict=True)
+    ]
+    return Outcome(len(table), len(first), tuple(f for f in findings if f is not None))
+
+
+def _keys(results: list[Any]) -> list[tuple[str, int]]:
+    """An expectation's identity across batches: its text and column, and which repeat of it."""
+    seen: dict[str, int] = {}
+    keys = []
+    for r in results:
+        config = r.expectation_config
+        text = f"{config.kwargs.get('column')}\x1f{describe(config)}\x1f{config.type}"
+        seen[text] = seen.get(text, -1) + 1
+        keys.append((text, seen[text]))
+    return keys
