@@ -9,19 +9,20 @@ Statistics live in :mod:`mlgate.stats.drift`; this module picks columns, methods
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn
 from mlgate.config.gates import DriftGate as DriftConfig
 from mlgate.errors import InputError
+from mlgate.gates._drift_columns import Column, LocalColumn, SparkColumn, column_stats
 from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from mlgate.gates.interface import PredictionSet
@@ -30,66 +31,30 @@ if TYPE_CHECKING:
 
 # Column names of mlgate's prediction files: model outputs, never features.
 PREDICTION_COLUMNS = ("prediction", "score")
-def _is_numeric(s: pd.Series) -> bool:
-    import pandas as pd
-
-    return bool(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
 
 
-def _numbers(s: pd.Series, where: str, column: str) -> np.ndarray:
-    import numpy as np
-    import pandas as pd
+class Columns:
+    """Hands the gate's workers one column of a table at a time.
 
-    if s.dtype == np.float64:  # NaN is already the missing value: a view, no copy
-        values = s.to_numpy()
-    elif _is_numeric(s):
-        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        coerced = pd.to_numeric(s, errors="coerce")
-        bad = coerced.isna().to_numpy() & s.notna().to_numpy()
-        if bad.any():
-            i = int(bad.argmax())
-            raise InputError(
-                f"{where}: row {i + 1}: column '{column}' has {s.iloc[i]!r}, not a number",
-                hint=f"set gates.drift.per_column.{column}.kind: categorical, or fix the value",
-            )
-        values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
-    inf = np.isinf(values)
-    if inf.any():
-        i = int(inf.argmax())
-        raise InputError(f"{where}: row {i + 1}: column '{column}' is infinite ({int(inf.sum())} rows)")
-    return values
+    A Parquet table caches the columns it reads; the gate reads each column once, so it drops the
+    cache after every read and holds only the columns its workers are comparing, not every feature
+    of both tables. Reads are serialised: a table's cache is not meant for concurrent use. A Spark
+    table gives a :class:`SparkColumn`, whose value counts are computed in Spark.
+    """
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
 
-def _codes(ref: pd.Series, cur: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    import pandas as pd
+    def get(self, table: Table, column: str, where: str) -> Column:
+        from mlgate.io.lazy import CachedTable
 
-    if ref.dtype != cur.dtype:  # e.g. 1 vs "1": compare the text, keep missing values missing
-        ref, cur = ref.astype("string"), cur.astype("string")
-    codes, uniques = pd.factorize(pd.concat([ref, cur], ignore_index=True), use_na_sentinel=True)
-    return codes[: len(ref)], codes[len(ref) :], [str(u) for u in uniques]
-
-
-def column_stats(
-    ref: pd.Series, cur: pd.Series, kind: str, bins: int, names: tuple[str, str], column: str,
-    ks_p: bool = True,
-) -> DriftStats:
-    """Statistics of one column; ``kind`` is numeric | categorical | auto."""
-    from mlgate.stats.drift import categorical_drift, numeric_drift
-
-    if kind == "auto":
-        num_ref, num_cur = _is_numeric(ref), _is_numeric(cur)
-        if num_ref != num_cur and ref.notna().any() and cur.notna().any():
-            which = names[0] if num_ref else names[1]
-            raise InputError(
-                f"drift: column '{column}' holds numbers in {which} but text in the other table",
-                hint=f"fix the data, or set gates.drift.per_column.{column}.kind",
-            )
-        kind = "numeric" if num_ref and num_cur else "categorical"
-    if kind == "numeric":
-        return numeric_drift(_numbers(ref, names[0], column), _numbers(cur, names[1], column), bins, ks_p)
-    rc, cc, labels = _codes(ref, cur)
-    return categorical_drift(rc, cc, labels)
+        if table.spark is not None:
+            return SparkColumn(table.spark, column, where)
+        with self._lock:
+            s = table[column]
+            if isinstance(table, CachedTable):
+                table.forget()
+        return LocalColumn(s, where)
 
 
 def decide(
@@ -135,11 +100,13 @@ class DriftGate(Gate):
         names = (cfg.data.reference or "data.reference", inputs.eval.source)
         columns, notes = self._columns(inputs, gate, ref, names)
         frame = inputs.eval.frame
+        read = Columns()
 
         def one(col: str) -> Verdict:
             spec = gate.per_column.get(col, DriftColumn())
             ks_p = (spec.method or gate.method) == "ks"
-            stats = column_stats(ref[col], frame[col], spec.kind, gate.bins, names, col, ks_p)
+            pair = read.get(ref, col, names[0]), read.get(frame, col, names[1])
+            stats = column_stats(*pair, spec.kind, gate.bins, col, ks_p)
             return decide(col, "feature", stats, spec, gate)
 
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # via scikit-learn
@@ -152,8 +119,8 @@ class DriftGate(Gate):
             max_workers=min(4, os.cpu_count() or 1)
         ) as pool:
             futures = [pool.submit(one, col) for col in columns]
-            pred = pool.submit(prediction_verdict, inputs, gate, names[0]) if gate.predictions else None
-            label = pool.submit(label_verdict, inputs, gate, names) if gate.label else None
+            pred = pool.submit(prediction_verdict, inputs, gate, names[0], read) if gate.predictions else None
+            label = pool.submit(label_verdict, inputs, gate, names, read) if gate.label else None
             # Results in submission order: the first bad column raises first, as in a serial loop.
             verdicts = [f.result() for f in futures]
             extra = []
@@ -213,15 +180,32 @@ class DriftGate(Gate):
             missing = [c for c in wanted if c not in frame.columns]
             if missing:
                 raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
-        import pandas as pd
-
         # Time always moves forward between a reference and an eval period: timestamps would drift by
         # construction, so they are left out unless listed explicitly.
-        dates = [c for c in wanted if c in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[c])]
+        dates = _datetimes(frame, [c for c in wanted if c in frame.columns])
         if dates:
             shown = ", ".join(dates)
             notes.append(f"date/time columns not compared (list them in columns to do so): {shown}")
         return [c for c in wanted if c in ref.columns and c not in dates], notes
+
+
+def _datetimes(table: Table, columns: list[str]) -> list[str]:
+    """The date/time columns among ``columns``, from the schema where the table has one (no rows read)."""
+    import pandas as pd
+
+    from mlgate.io.lazy import ParquetTable
+
+    if table.spark is not None:
+        from mlgate.engines.spark_drift import is_timestamp
+
+        return [c for c in columns if is_timestamp(table.spark, c)]
+    if isinstance(table, ParquetTable):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(table.path)  # Arrow timestamps are what pandas reads as datetimes
+        return [c for c in columns if pa.types.is_timestamp(schema.field(c).type)]
+    return [c for c in columns if pd.api.types.is_datetime64_any_dtype(table[c])]
 
 
 def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: bool) -> pd.Series:
@@ -236,7 +220,9 @@ def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: 
     return pd.Series(np.asarray([str(c) for c in classes], dtype=object)[p.y_pred], dtype="string")
 
 
-def prediction_verdict(inputs: GateInputs, gate: DriftConfig, ref_name: str) -> tuple[Verdict | None, str]:
+def prediction_verdict(
+    inputs: GateInputs, gate: DriftConfig, ref_name: str, read: Columns
+) -> tuple[Verdict | None, str]:
     """Candidate outputs on the eval rows vs the reference's logged predictions, else vs the baseline's.
 
     Binary tasks compare P(positive) when both sides have scores, regression compares the predicted
@@ -255,14 +241,15 @@ def prediction_verdict(inputs: GateInputs, gate: DriftConfig, ref_name: str) -> 
                 f"{ref_name}: no column '{col}' (gates.drift.reference_predictions)",
                 hint=f"columns found: {', '.join(map(str, ref.columns[:30]))}",
             )
-        scores = _is_numeric(ref[col]) and cand.scores is not None
-        other = ref[col] if scores or cfg.task is Task.REGRESSION else ref[col].astype("string")
         against = f"{ref_name} column '{col}'"
+        logged = read.get(ref, col, against)
+        scores = logged.numeric and cand.scores is not None
+        other = logged if scores or cfg.task is Task.REGRESSION else logged.as_text()
     elif inputs.baseline is not None:
         base = inputs.baseline
         scores = cand.scores is not None and base.scores is not None
-        other = _outputs(base, cfg.task, classes, scores)
         against = "the baseline's predictions on the same eval rows"
+        other = LocalColumn(_outputs(base, cfg.task, classes, scores), against)
     else:
         return None, (
             "prediction drift not compared: no baseline predictions and no gates.drift.reference_predictions"
@@ -270,12 +257,12 @@ def prediction_verdict(inputs: GateInputs, gate: DriftConfig, ref_name: str) -> 
     current = _outputs(cand, cfg.task, classes, scores)
     what = "score" if scores else ("prediction" if cfg.task is Task.REGRESSION else "predicted class")
     kind = "numeric" if current.dtype == "float64" else "categorical"
-    stats = column_stats(other, current, kind, gate.bins, (against, cand.source), what, gate.method == "ks")
+    stats = column_stats(other, LocalColumn(current, cand.source), kind, gate.bins, what, gate.method == "ks")
     return decide(what, "prediction", stats, DriftColumn(), gate, note=f"candidate vs {against}"), ""
 
 
 def label_verdict(
-    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str]
+    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str], read: Columns
 ) -> tuple[Verdict | None, str]:
     """The label's distribution in the reference vs the eval data (a prior shift)."""
     cfg = inputs.loaded.config
@@ -284,9 +271,9 @@ def label_verdict(
     assert ref is not None
     if label not in ref.columns:
         return None, f"label drift not compared: {names[0]} has no column '{label}'"
-    cur = inputs.eval.frame[label]
     spec = gate.per_column.get(label, DriftColumn())
     kind = "numeric" if cfg.task is Task.REGRESSION else "categorical"
     ks_p = (spec.method or gate.method) == "ks"
-    stats = column_stats(ref[label], cur, kind, gate.bins, names, label, ks_p)
+    pair = read.get(ref, label, names[0]), read.get(inputs.eval.frame, label, names[1])
+    stats = column_stats(*pair, kind, gate.bins, label, ks_p)
     return decide(label, "label", stats, spec, gate), ""

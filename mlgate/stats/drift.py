@@ -3,7 +3,9 @@
 Cost per column: a numeric column is sorted once per sample; the two sorted runs are merged by a stable
 argsort (timsort finds the two runs and merges them in linear time), and KS, Wasserstein and the
 quantile-bin counts all come from that one merged order. A categorical column is one ``bincount`` per
-sample over codes shared by both samples.
+sample over codes shared by both samples. Both also start from counts, as an engine such as Spark
+computes them: a numeric sample from its value-count table (:func:`sample_from_counts`, the same sorted
+array), a categorical one from its per-category counts (:func:`count_drift`).
 
 Conventions, with sources:
 
@@ -216,17 +218,48 @@ def _nan_tail(sorted_values: np.ndarray) -> int:
     return len(sorted_values) - int(np.searchsorted(sorted_values, np.nan, side="left"))
 
 
+def sorted_values(values: np.ndarray) -> np.ndarray:
+    """The non-missing values in ascending order (numpy sorts NaN last: sort once, cut the NaN tail).
+
+    -0.0 becomes 0.0 (adding 0.0 does that), as in Spark's grouping keys: equal values, equal bits, so
+    a sample rebuilt from value counts (:func:`sample_from_counts`) is this array byte for byte.
+    """
+    s = np.sort(np.asarray(values, dtype=np.float64))
+    s = s[: len(s) - _nan_tail(s)]
+    s += 0.0
+    return s
+
+
+def sample_from_counts(values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, int]:
+    """The sorted sample of a value-count table, and its number of missing rows.
+
+    ``values`` are distinct float64 values (NaN = missing) and ``counts`` their rows: repeating each
+    value in ascending order gives exactly ``sorted_values`` of the rows themselves, so the statistics
+    of :func:`sorted_drift` are the same to the bit.
+    """
+    values = np.asarray(values, dtype=np.float64) + 0.0
+    counts = np.asarray(counts, dtype=np.int64)
+    missing = np.isnan(values)
+    order = np.argsort(values[~missing], kind="stable")
+    return np.repeat(values[~missing][order], counts[~missing][order]), int(counts[missing].sum())
+
+
 def numeric_drift(ref: np.ndarray, cur: np.ndarray, bins: int = 10, ks_p: bool = True) -> DriftStats:
     """Drift of a numeric column; NaN is missing. Raises ValueError when a sample has no values.
 
     ``ks_p=False`` leaves the KS p-value out (None): on a million rows scipy's ``kstwo.sf`` costs as
     much as everything else together, and it is needed only when the KS test decides.
     """
-    ref = np.asarray(ref, dtype=np.float64)
-    cur = np.asarray(cur, dtype=np.float64)
-    # numpy sorts NaN last: sort once, then cut the NaN tail off (no masked copy).
-    rs, cs = np.sort(ref), np.sort(cur)
-    rs, cs = rs[: len(rs) - _nan_tail(rs)], cs[: len(cs) - _nan_tail(cs)]
+    return sorted_drift(sorted_values(ref), sorted_values(cur), len(ref), len(cur), bins, ks_p)
+
+
+def sorted_drift(
+    ref_sorted: np.ndarray, cur_sorted: np.ndarray, ref_rows: int, cur_rows: int, bins: int = 10,
+    ks_p: bool = True,
+) -> DriftStats:
+    """:func:`numeric_drift` of samples already sorted without their missing values; ``ref_rows`` and
+    ``cur_rows`` count the rows with the missing ones (for the missing shares)."""
+    rs, cs = ref_sorted, cur_sorted
     if len(rs) == 0 or len(cs) == 0:
         raise ValueError("no non-missing values to compare")
     edges = quantile_edges(rs, bins)
@@ -238,8 +271,8 @@ def numeric_drift(ref: np.ndarray, cur: np.ndarray, bins: int = 10, ks_p: bool =
         kind="numeric",
         n_ref=len(rs),
         n_cur=len(cs),
-        missing_ref=1 - len(rs) / len(ref),
-        missing_cur=1 - len(cs) / len(cur),
+        missing_ref=1 - len(rs) / ref_rows,
+        missing_cur=1 - len(cs) / cur_rows,
         bins=Bins(bin_labels(edges), rc, cc),
         psi=psi(rc, cc),
         js=js_distance(rc, cc),
@@ -256,12 +289,18 @@ def numeric_drift(ref: np.ndarray, cur: np.ndarray, bins: int = 10, ks_p: bool =
 def categorical_drift(ref_codes: np.ndarray, cur_codes: np.ndarray, labels: Sequence[str]) -> DriftStats:
     """Drift of a categorical column given codes into ``labels`` shared by both samples (-1 = missing)."""
     k = len(labels)
-    ref_codes = np.asarray(ref_codes)
-    cur_codes = np.asarray(cur_codes)
-    # One bincount per sample; the missing code -1 is shifted into slot 0 and dropped.
-    rc_all = np.bincount(ref_codes + 1, minlength=k + 1)
-    cc_all = np.bincount(cur_codes + 1, minlength=k + 1)
-    rc, cc = rc_all[1:], cc_all[1:]
+    # One bincount per sample; the missing code -1 is shifted into slot 0.
+    rc_all = np.bincount(np.asarray(ref_codes) + 1, minlength=k + 1)
+    cc_all = np.bincount(np.asarray(cur_codes) + 1, minlength=k + 1)
+    return count_drift(rc_all[1:], cc_all[1:], labels, int(rc_all[0]), int(cc_all[0]))
+
+
+def count_drift(
+    ref_counts: np.ndarray, cur_counts: np.ndarray, labels: Sequence[str], ref_missing: int = 0,
+    cur_missing: int = 0,
+) -> DriftStats:
+    """:func:`categorical_drift` from the rows of each label in both samples, and their missing rows."""
+    rc, cc = np.asarray(ref_counts), np.asarray(cur_counts)
     n_ref, n_cur = int(rc.sum()), int(cc.sum())
     if n_ref == 0 or n_cur == 0:
         raise ValueError("no non-missing values to compare")
@@ -272,8 +311,8 @@ def categorical_drift(ref_codes: np.ndarray, cur_codes: np.ndarray, labels: Sequ
         kind="categorical",
         n_ref=n_ref,
         n_cur=n_cur,
-        missing_ref=int(rc_all[0]) / len(ref_codes),
-        missing_cur=int(cc_all[0]) / len(cur_codes),
+        missing_ref=ref_missing / (n_ref + ref_missing),
+        missing_cur=cur_missing / (n_cur + cur_missing),
         bins=Bins(tuple(labels), rc, cc),
         psi=psi(rc, cc),
         js=js_distance(rc, cc),

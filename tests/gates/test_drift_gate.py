@@ -252,3 +252,86 @@ def test_datetime_columns_are_left_out(tmp_path: Path) -> None:
     gate = drift_result(path)
     assert "when" not in by_attribute(gate)
     assert any("date/time columns not compared" in n and "when" in n for n in gate.notes)
+
+
+def test_parquet_columns_are_read_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Parquet inputs the gate asks the tables for one column per request, and its result is the
+    same as from the whole tables in memory."""
+    import dataclasses
+
+    from mlgate.gates.drift import DriftGate
+    from mlgate.inputs import build_inputs
+    from mlgate.io.lazy import FrameTable, ParquetTable
+
+    rng = np.random.default_rng(13)
+    wide = {f"x{i}": rng.normal(i % 3, 1, 3000) for i in range(8)}
+    ref = frame(rng, 3000, extra=wide)
+    cur = frame(rng, 2000, shift=0.5, extra={k: v[:2000] for k, v in wide.items()})
+    cur.loc[:199, "c"] = None
+    path = write_project(tmp_path, ref, cur, {"per_column": {"d": {"kind": "categorical"}}})
+    ref.to_parquet(tmp_path / "reference.parquet", index=False)
+    cur.to_parquet(tmp_path / "eval.parquet", index=False)
+    config = yaml.safe_load(path.read_text())
+    config["data"].update(eval="eval.parquet", reference="reference.parquet")
+    path.write_text(yaml.safe_dump(config))
+    inputs = build_inputs(load_config(path))
+    assert isinstance(inputs.eval.frame, ParquetTable) and isinstance(inputs.reference, ParquetTable)
+
+    requests: list[list[str]] = []
+    load = ParquetTable._load
+
+    def spy(self: ParquetTable, columns: list[str]) -> pd.DataFrame:
+        requests.append(list(columns))
+        return load(self, columns)
+
+    monkeypatch.setattr(ParquetTable, "_load", spy)
+    lazy = DriftGate().run(inputs)
+    assert requests and max(len(r) for r in requests) == 1
+    features = ["a", "b", "c", "d", *wide]
+    for col in features:  # once from each table
+        assert sum(r == [col] for r in requests) == 2, col
+
+    in_memory = dataclasses.replace(
+        inputs,
+        eval=dataclasses.replace(inputs.eval, frame=FrameTable(cur, "eval.parquet")),
+        reference=FrameTable(ref, "reference.parquet"),
+    )
+    # The gate let the columns go: reading one again goes back to the file.
+    before = len(requests)
+    assert inputs.reference is not None and inputs.reference["x3"].equals(ref["x3"])
+    assert requests[before:] == [["x3"]]
+    assert DriftGate().run(in_memory) == lazy
+
+
+def _old_categorical(ref: pd.Series, cur: pd.Series) -> Any:
+    """The gate's categorical statistics as computed before value counts: factorize both whole columns."""
+    from mlgate.stats.drift import categorical_drift
+
+    if ref.dtype != cur.dtype:
+        ref, cur = ref.astype("string"), cur.astype("string")
+    codes, uniques = pd.factorize(pd.concat([ref, cur], ignore_index=True), use_na_sentinel=True)
+    return categorical_drift(codes[: len(ref)], codes[len(ref) :], [str(u) for u in uniques])
+
+
+@pytest.mark.parametrize(
+    "ref,cur",
+    [
+        (pd.Series(["b", None, "a", "b", "c"]), pd.Series(["a", "d", None, "d"])),
+        (pd.Series([3, 1, 3, 2]), pd.Series(["1", "3", None, "x"])),
+        (pd.Series([1.0, np.nan, 2.5, 1.0]), pd.Series([2, 1, 7])),
+        (pd.Series([True, False, True]), pd.Series([True, None, False], dtype=object)),
+        (pd.Series(["x", "y", "x"], dtype="category"), pd.Series(["y", "z"], dtype="category")),
+        (pd.Series([1, "1", None, 2.0], dtype=object), pd.Series([1, 2, 2])),
+    ],
+)
+def test_categorical_labels_from_distinct_values(ref: pd.Series, cur: pd.Series) -> None:
+    """Distinct values with counts give the labels (and their order) of the whole columns."""
+    from mlgate.gates._drift_columns import LocalColumn, column_stats
+
+    new = column_stats(LocalColumn(ref, "r"), LocalColumn(cur, "c"), "categorical", 10, "x")
+    old = _old_categorical(ref, cur)
+    assert new.bins.labels == old.bins.labels
+    assert new.bins.ref.tolist() == old.bins.ref.tolist() and new.bins.cur.tolist() == old.bins.cur.tolist()
+    assert (new.missing_ref, new.missing_cur, new.psi, new.unseen) == (
+        old.missing_ref, old.missing_cur, old.psi, old.unseen
+    )

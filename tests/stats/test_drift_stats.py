@@ -14,13 +14,17 @@ from scipy.stats import chi2_contingency, ks_2samp, wasserstein_distance
 
 from mlgate.stats.drift import (
     PSI_FLOOR,
+    DriftStats,
     categorical_drift,
     chi2_homogeneity,
+    count_drift,
     js_distance,
     ks_wasserstein,
     numeric_drift,
     psi,
     quantile_edges,
+    sample_from_counts,
+    sorted_drift,
     sparkline,
 )
 
@@ -165,3 +169,47 @@ def test_constant_reference_and_heavy_ties() -> None:
 def test_sparkline() -> None:
     assert sparkline(np.array([0.0, 0.5, 1.0])) == "▁▅█"
     assert sparkline(np.array([0.0, 0.0])) == "▁▁"
+
+
+def assert_identical(a: DriftStats, b: DriftStats) -> None:
+    """Every field equal, floats to the bit (NaN equal to NaN)."""
+    for name in a.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "bins":
+            assert x.labels == y.labels
+            assert x.ref.tolist() == y.ref.tolist() and x.cur.tolist() == y.cur.tolist()
+        elif isinstance(x, float) and math.isnan(x):
+            assert isinstance(y, float) and math.isnan(y), name
+        else:
+            assert x == y, name
+
+
+@pytest.mark.parametrize("n_ref,n_cur", [(900, 700), (30_000, 25_000)])  # merged and unmerged KS/W1
+def test_value_counts_give_the_statistics_of_the_rows(n_ref: int, n_cur: int) -> None:
+    """A value-count table (as Spark returns it: distinct values in any order, NaN and -0.0 among
+    them) rebuilds the sorted sample exactly, so every statistic is the same to the bit."""
+    rng = np.random.default_rng(n_ref)
+    ref = np.round(rng.normal(0, 2, n_ref), 1)  # ties, and -0.0 from rounding
+    cur = np.round(rng.normal(0.3, 2, n_cur), 1)
+    ref[rng.uniform(size=n_ref) < 0.05] = np.nan
+    cur[rng.uniform(size=n_cur) < 0.1] = np.nan
+    assert np.signbit(ref[ref == 0]).any()
+
+    def table(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        frame = pd.Series(x).value_counts(dropna=False).sample(frac=1.0, random_state=1)
+        return frame.index.to_numpy(dtype=np.float64), frame.to_numpy()
+
+    (rs, ref_missing), (cs, cur_missing) = sample_from_counts(*table(ref)), sample_from_counts(*table(cur))
+    assert ref_missing == int(np.isnan(ref).sum()) and cur_missing == int(np.isnan(cur).sum())
+    np.testing.assert_array_equal(rs, np.sort(ref[~np.isnan(ref)]))
+    for ks_p in (True, False):
+        assert_identical(sorted_drift(rs, cs, n_ref, n_cur, 10, ks_p), numeric_drift(ref, cur, 10, ks_p))
+
+
+def test_count_drift_is_categorical_drift_of_the_rows() -> None:
+    rng = np.random.default_rng(5)
+    ref, cur = rng.integers(-1, 6, 800), rng.integers(-1, 8, 600)  # -1: missing; 6, 7: unseen
+    labels = [f"c{i}" for i in range(8)]
+    counts = [np.bincount(x[x >= 0], minlength=8) for x in (ref, cur)]
+    missing = int((ref < 0).sum()), int((cur < 0).sum())
+    assert_identical(count_drift(*counts, labels, *missing), categorical_drift(ref, cur, labels))
