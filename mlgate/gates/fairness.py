@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mlgate.errors import InputError
-from mlgate.gates._fairness_groups import Attribute, attributes
+from mlgate.gates._fairness_groups import Attribute, GroupRows, attributes, local_rows, spark_rows
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
@@ -53,27 +53,33 @@ class GroupStats:
 
 
 def group_stats(
-    attr: Attribute, inputs: GateInputs, gate: FairnessConfig, task: Task, rng: np.random.Generator | None
+    attr: Attribute,
+    rows: GroupRows,
+    inputs: GateInputs,
+    gate: FairnessConfig,
+    task: Task,
+    rng: np.random.Generator | None,
 ) -> GroupStats:
     """Sufficient statistics -> rates (``rng`` None: no bootstrap)."""
-    ev, cand, base = inputs.eval, inputs.candidate, inputs.baseline
-    assert cand is not None
     g = len(attr.labels)
+    has_base = inputs.baseline is not None
     if task is Task.REGRESSION:
-        sums = fs.error_sums(attr.codes, g, ev.y_true, cand.y_pred, base.y_pred if base else None)
-        rc, rb = fs.regression_rates(sums, 0), fs.regression_rates(sums, 1) if base else None
+        assert rows.sums is not None
+        sums = fs.group_sums(attr.codes, g, rows.sums)
+        rc, rb = fs.regression_rates(sums, 0), fs.regression_rates(sums, 1) if has_base else None
         bc = bb = None
-        if base is not None and rng is not None:
+        if has_base and rng is not None:
             s = fs.mae_resample(sums, gate.n_boot, rng)
             bc, bb = {"mae": s[..., 0:1]}, {"mae": s[..., 1:2]}
         sizes = sums[:, 0]
     else:
-        k = len(ev.classes)
+        assert rows.y is not None and rows.cand is not None
+        k = len(inputs.eval.classes)
         bc = bb = rb = None
-        if base is None:
-            cm = fs.group_confusion(attr.codes, g, ev.y_true, cand.y_pred, k)
+        if rows.base is None:
+            cm = fs.group_confusion(attr.codes, g, rows.y, rows.cand, k, rows.count)
         else:
-            joint = fs.joint_confusion(attr.codes, g, ev.y_true, cand.y_pred, base.y_pred, k)
+            joint = fs.joint_confusion(attr.codes, g, rows.y, rows.cand, rows.base, k, rows.count)
             cm = joint.sum(axis=-1)
             rb = fs.classification_rates(joint.sum(axis=-2))
             if rng is not None:
@@ -309,9 +315,16 @@ class FairnessGate(Gate):
         )
         checks: list[Check] = []
         tables = []
-        for i, attr in enumerate(attributes(ev.frame, gate, ev.source, lambda: _header(inputs))):
+        # Where the counts come from: every eval row here, or Spark's counts of each combination of
+        # sensitive values, label and predictions (the sensitive columns stay in Spark).
+        regression = task is Task.REGRESSION
+        if ev.frame.spark is not None:
+            rows = spark_rows(inputs, gate, regression)
+        else:
+            rows = local_rows(inputs, regression)
+        for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: _header(inputs))):
             rng = np.random.default_rng([gate.seed, i]) if wants_boot else None
-            st = group_stats(attr, inputs, gate, task, rng)
+            st = group_stats(attr, rows, inputs, gate, task, rng)
             tables.append(group_table(st.attr, st.include, st.cand, st.base, task, ev.classes))
             checks += coverage_checks(st, list(metrics), gate, task, ev.classes)
             for name, th in metrics.items():

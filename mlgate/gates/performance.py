@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, sentence, status_of
 from mlgate.gates.interface import Gate, GateInputs
-from mlgate.metrics_registry import METRICS, Direction
+from mlgate.metrics_registry import METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from mlgate.config import PerformanceGate as PerformanceConfig
     from mlgate.stats.paired import Comparison
 
@@ -78,11 +80,12 @@ class PerformanceGate(Gate):
             raise InputError(f"performance: {why}", hint="set candidate.predictions or candidate.model")
         if "baseline" in inputs.problems:
             raise InputError(f"performance: baseline: {inputs.problems['baseline']}")
-        comps, notes = self._compare(inputs, gate)
+        cells = self._spark_cells(inputs, list(gate.metrics))
+        comps, notes = self._compare(inputs, gate, cells)
         checks: list[Check] = []
         for metric, th in gate.metrics.items():
             cmp = comps.get(metric)
-            value = cmp.candidate if cmp is not None else self._point(inputs, metric)
+            value = cmp.candidate if cmp is not None else self._point(inputs, metric, cells)
             if not math.isfinite(value):
                 raise InputError(
                     f"{_key(metric)}: undefined on {inputs.eval.source} "
@@ -115,12 +118,31 @@ class PerformanceGate(Gate):
         )
 
     @staticmethod
-    def _point(inputs: GateInputs, metric: str) -> float:
-        from mlgate.stats.metrics import compute
+    def _spark_cells(inputs: GateInputs, names: list[str]) -> np.ndarray | None:
+        """With ``data.engine: spark``, the (label, candidate, baseline) cell counts of the confusion
+        metrics, counted in Spark (one group); None: they are counted from the driver's arrays.
+        Row-level metrics (roc_auc, losses) always use the arrays, which are on the driver anyway."""
+        task = inputs.loaded.config.task
+        confusion = any(METRICS[m].confusion for m in names if m in METRICS)
+        if inputs.eval.frame.spark is None or task is Task.REGRESSION or not confusion:
+            return None
+        from mlgate.engines.spark_stats import joint_counts
+        from mlgate.gates._spark_counts import BASE, CAND, LABEL, coded
+
+        base = BASE if inputs.baseline is not None else None
+        return joint_counts(coded(inputs), LABEL, CAND, base, len(inputs.eval.classes))
+
+    @staticmethod
+    def _point(inputs: GateInputs, metric: str, cells: np.ndarray | None) -> float:
+        from mlgate.stats.metrics import compute, from_confusion
 
         cand = inputs.candidate
         assert cand is not None
         ev = inputs.eval
+        if cells is not None and METRICS[metric].confusion:
+            k = len(ev.classes)
+            cm = cells.reshape(k, k, -1).sum(axis=-1)  # the candidate's margin
+            return float(from_confusion(metric, cm, inputs.loaded.config.task))
         try:
             return compute(
                 metric, inputs.loaded.config.task, ev.y_true, cand.y_pred, cand.scores, len(ev.classes)
@@ -129,7 +151,9 @@ class PerformanceGate(Gate):
             raise InputError(f"{_key(metric)}: {exc.message}", hint=exc.hint) from None
 
     @staticmethod
-    def _compare(inputs: GateInputs, gate: PerformanceConfig) -> tuple[dict[str, Comparison], list[str]]:
+    def _compare(
+        inputs: GateInputs, gate: PerformanceConfig, cells: np.ndarray | None
+    ) -> tuple[dict[str, Comparison], list[str]]:
         """Paired comparisons, unpaired ones against stored metrics, or none without a baseline."""
         from mlgate.stats.decision import alpha
         from mlgate.stats.paired import METHODS, compare
@@ -178,6 +202,7 @@ class PerformanceGate(Gate):
                 confidence=gate.confidence,
                 n_boot=gate.n_boot,
                 seed=gate.seed,
+                cells=cells,
             )
         except InputError as exc:
             bad = next((m for m in names if f"'{m}'" in exc.message), None)

@@ -10,85 +10,21 @@ false discovery rate) before the evidence rule decides. The worst slices are lis
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, fmt_p, sentence, status_of
+from mlgate.gates._slice_groups import Slice, build_slices, spark_slices
 from mlgate.gates.interface import Gate, GateInputs
+from mlgate.metrics_registry import METRICS
 from mlgate.result import Check, GateResult, Status, severity
 
 if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
-
-    from mlgate.io.lazy import Table
     from mlgate.stats.paired import Comparison
 
-MISSING = "(missing)"
 _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 # Too-small slices listed one by one per column; the rest are counted in a note.
 _MAX_SMALL_LISTED = 20
-
-
-@dataclass(frozen=True)
-class Slice:
-    column: str
-    label: str
-    rows: np.ndarray  # row positions in the eval data
-
-
-def _fmt_edge(x: float) -> str:
-    return f"{x:.4g}"
-
-
-def slice_codes(col: pd.Series, bins: int) -> tuple[np.ndarray, list[str]]:
-    """Integer code per row and the label of each code; numeric columns with many values are binned.
-
-    Quantile bins (``pandas.qcut``) give slices of similar size, so each has a similar chance to be
-    judged; repeated quantiles (a skewed column) are merged rather than producing empty bins.
-    """
-    import numpy as np
-    import pandas as pd
-
-    missing = col.isna().to_numpy()
-    numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-    if numeric and col.nunique(dropna=True) > bins:
-        binned = pd.qcut(col, q=bins, duplicates="drop")
-        cats = binned.cat.categories
-        labels = [
-            f"{'[' if i == 0 else '('}{_fmt_edge(iv.left)}, {_fmt_edge(iv.right)}]"
-            for i, iv in enumerate(cats)
-        ]
-        codes = binned.cat.codes.to_numpy().astype("int64")
-    else:
-        codes_raw, uniques = pd.factorize(col.astype("string"), use_na_sentinel=True)
-        codes = np.asarray(codes_raw, dtype="int64")
-        labels = [str(u) for u in uniques]
-    if missing.any():
-        codes = np.where(missing, len(labels), codes)
-        labels.append(MISSING)
-    return codes, labels
-
-
-def build_slices(frame: Table, columns: tuple[str, ...], bins: int, where: str) -> list[Slice]:
-    import numpy as np
-
-    out: list[Slice] = []
-    for col in columns:
-        if col not in frame.columns:
-            raise InputError(
-                f"gates.slices.columns: no column '{col}' in {where}",
-                hint=f"columns found: {', '.join(map(str, frame.columns[:30]))}",
-            )
-        codes, labels = slice_codes(frame[col], bins)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
-        for j, label in enumerate(labels):
-            rows = order[bounds[j] : bounds[j + 1]]
-            if rows.size:
-                out.append(Slice(col, label, rows))
-    return out
 
 
 class SlicesGate(Gate):
@@ -114,16 +50,21 @@ class SlicesGate(Gate):
             )
         ev = inputs.eval
         k = len(ev.classes)
-        slices = build_slices(ev.frame, gate.columns, gate.bins, ev.source)
+        if ev.frame.spark is not None and METRICS[gate.metric].confusion:
+            slices = spark_slices(inputs, gate.columns, gate.bins)
+        else:
+            # A row-level metric (e.g. roc_auc) needs the rows of each slice: with Spark, this reads the
+            # slice column alone to the driver (the label and predictions are there already).
+            slices = build_slices(ev.frame, gate.columns, gate.bins, ev.source)
         judged: list[tuple[Slice, Comparison]] = []
         small: list[Slice] = []
         undefined: list[Slice] = []
         over_cap: dict[str, int] = {}
         per_column: dict[str, int] = {}
         root = np.random.SeedSequence(gate.seed)
-        ordered = sorted(slices, key=lambda s: -s.rows.size)
+        ordered = sorted(slices, key=lambda s: -s.size)
         for sl, seed in zip(ordered, root.spawn(len(ordered)), strict=True):
-            if sl.rows.size < gate.min_size:
+            if sl.size < gate.min_size:
                 small.append(sl)
                 continue
             if per_column.get(sl.column, 0) >= gate.max_slices:
@@ -132,19 +73,34 @@ class SlicesGate(Gate):
             per_column[sl.column] = per_column.get(sl.column, 0) + 1
             r = sl.rows
             try:
-                cmp = compare(
-                    [gate.metric],
-                    cfg.task,
-                    ev.y_true[r],
-                    k,
-                    cand_pred=cand.y_pred[r],
-                    cand_scores=None if cand.scores is None else cand.scores[r],
-                    base_pred=base.y_pred[r],
-                    base_scores=None if base.scores is None else base.scores[r],
-                    confidence=gate.confidence,
-                    n_boot=gate.n_boot,
-                    seed=seed,
-                )[gate.metric]
+                if r is None:  # counted in Spark
+                    cmp = compare(
+                        [gate.metric],
+                        cfg.task,
+                        None,
+                        k,
+                        cand_pred=None,
+                        cand_scores=None,
+                        confidence=gate.confidence,
+                        n_boot=gate.n_boot,
+                        seed=seed,
+                        cells=sl.cells,
+                        paired=True,
+                    )[gate.metric]
+                else:
+                    cmp = compare(
+                        [gate.metric],
+                        cfg.task,
+                        ev.y_true[r],
+                        k,
+                        cand_pred=cand.y_pred[r],
+                        cand_scores=None if cand.scores is None else cand.scores[r],
+                        base_pred=base.y_pred[r],
+                        base_scores=None if base.scores is None else base.scores[r],
+                        confidence=gate.confidence,
+                        n_boot=gate.n_boot,
+                        seed=seed,
+                    )[gate.metric]
             except InputError as exc:
                 raise InputError(f"gates.slices.metric: {exc.message}", hint=exc.hint) from None
             if not (math.isfinite(cmp.delta) and math.isfinite(cmp.p_worse)):
@@ -158,7 +114,7 @@ class SlicesGate(Gate):
         checks: list[tuple[Check, float]] = []
         for (sl, cmp), p_adj in zip(judged, adjusted, strict=True):
             outcome = decide(cmp, gate.max_drop, "evidence", gate.confidence, p=float(p_adj))
-            what = f"{gate.metric} on {sl.column} = {sl.label} ({sl.rows.size} rows)"
+            what = f"{gate.metric} on {sl.column} = {sl.label} ({sl.size} rows)"
             text = sentence(
                 what,
                 cmp,
@@ -186,7 +142,7 @@ class SlicesGate(Gate):
                         ci_high=cmp.ci_high,
                         p_value=float(p_adj),
                         details={
-                            "rows": int(sl.rows.size),
+                            "rows": int(sl.size),
                             "p_raw": cmp.p_worse,
                             "outcome": outcome.value,
                             "worse_by": cmp.worse_by,
@@ -208,18 +164,18 @@ class SlicesGate(Gate):
                 metric=gate.metric,
                 attribute=sl.column,
                 group=sl.label,
-                details={"rows": int(sl.rows.size)},
+                details={"rows": int(sl.size)},
                 message=message,
             )
 
         for sl in undefined:
             out.append(not_judged(sl, f"{gate.metric} is undefined on {sl.column} = {sl.label} "
-                                      f"({sl.rows.size} rows, e.g. one class only): not judged."))
+                                      f"({sl.size} rows, e.g. one class only): not judged."))
         for sl in small:
             listed[sl.column] = listed.get(sl.column, 0) + 1
             if listed[sl.column] > _MAX_SMALL_LISTED:
                 continue
-            out.append(not_judged(sl, f"{sl.column} = {sl.label}: too small to judge ({sl.rows.size} rows "
+            out.append(not_judged(sl, f"{sl.column} = {sl.label}: too small to judge ({sl.size} rows "
                                       f"< min_size {gate.min_size})."))
         notes = [
             f"{len(judged)} slices judged with the paired comparison of {gate.metric} "

@@ -116,10 +116,10 @@ def _from_replicates(
 def compare(
     names: Sequence[str],
     task: Task,
-    y: np.ndarray,
+    y: np.ndarray | None,
     k: int,
     *,
-    cand_pred: np.ndarray,
+    cand_pred: np.ndarray | None,
     cand_scores: np.ndarray | None,
     base_pred: np.ndarray | None = None,
     base_scores: np.ndarray | None = None,
@@ -127,12 +127,24 @@ def compare(
     confidence: float = 0.95,
     n_boot: int = 2000,
     seed: int | np.random.SeedSequence = 0,
+    cells: np.ndarray | None = None,
+    paired: bool | None = None,
 ) -> dict[str, Comparison]:
-    """Compare every metric in ``names``; paired when ``base_pred`` is given, else vs ``base_values``."""
-    paired = base_pred is not None
+    """Compare every metric in ``names``; paired when ``base_pred`` is given, else vs ``base_values``.
+
+    ``cells``: the joint (label, candidate, baseline) counts of :func:`joint_counts`, already counted
+    (e.g. in Spark); confusion metrics then use them, and ``y`` and the predictions are needed only by
+    row-level metrics (they may be None, with ``paired`` saying whether ``cells`` hold a baseline).
+    """
+    paired = base_pred is not None if paired is None else paired
     if not paired and base_values is None:
         raise ValueError("compare() needs baseline predictions or baseline values")
-    n = int(y.size)
+    if y is not None and cand_pred is not None:
+        n = int(y.size)
+    elif cells is not None:
+        n = int(cells.sum())
+    else:
+        raise ValueError("compare() needs the rows (y, cand_pred) or their cells")
     out: dict[str, Comparison] = {}
 
     def stored(name: str) -> float:
@@ -141,8 +153,10 @@ def compare(
 
     conf = [m for m in names if METRICS[m].confusion]
     if conf:
-        table = joint_counts(y, cand_pred, base_pred, k)
-        boot = cell_bootstrap(conf, task, table, k, paired=paired, n_boot=n_boot, seed=seed)
+        if cells is None:
+            assert y is not None and cand_pred is not None
+            cells = joint_counts(y, cand_pred, base_pred, k)
+        boot = cell_bootstrap(conf, task, cells, k, paired=paired, n_boot=n_boot, seed=seed)
         for m in conf:
             c = boot.candidate[m]
             if boot.baseline is not None and boot.replicates_baseline is not None:
@@ -157,6 +171,8 @@ def compare(
     for m in names:
         if m in out:
             continue
+        if y is None or cand_pred is None:
+            raise ValueError(f"compare(): '{m}' is computed from rows, not from cells")
         if m == "roc_auc":
             s_c = _scores(m, cand_scores, "candidate")
             s_b = _scores(m, base_scores, "baseline") if paired else None
