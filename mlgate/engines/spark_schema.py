@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 _FLOATS = ("double", "float")
 _POS = "__mlgate_pos__"
+_FIRST = "__mlgate_first__"
 
 
 def missing(col: Any, spark_type: str) -> Any:
@@ -105,6 +106,7 @@ class RowCheck:
     first: Any = None  # ORDER of the first failing row (from the aggregate)
     orders: tuple[Any, ...] = ()  # ORDER of the example rows
     severity: str | None = None
+    also: tuple[Any, ...] = ()  # ORDER of more rows the small frame needs to fail the check too
 
     @property
     def key(self) -> str:
@@ -172,7 +174,7 @@ class Scan:
         from pyspark.sql import functions as F
 
         order = F.col(self.order)
-        wanted = {repr(o): o for c in self.checks for o in c.orders}
+        wanted = {repr(o): o for c in self.checks for o in (*c.orders, *c.also)}
         wanted.update({repr(o): o for o in extra if o is not None})
         lits = [self._lit(o) for o in wanted.values()]
         self.position = {}
@@ -276,11 +278,18 @@ def _unique(scan: Scan, name: str, report: str) -> RowCheck:
     group = Window.partitionBy(c)
     marked = keep.withColumn("__n", F.count(F.lit(1)).over(group))
     if report == "exclude_first":
-        marked = marked.where(F.col(scan.order) > F.min(scan.order).over(group))
+        marked = marked.withColumn(_FIRST, F.min(scan.order).over(group))
+        marked = marked.where(F.col(scan.order) > F.col(_FIRST)).drop(_FIRST)
     elif report == "exclude_last":
-        marked = marked.where(F.col(scan.order) < F.max(scan.order).over(group))
+        marked = marked.withColumn(_FIRST, F.max(scan.order).over(group))
+        marked = marked.where(F.col(scan.order) < F.col(_FIRST)).drop(_FIRST)
     rows = marked.where(F.col("__n") > 1).drop("__n")
-    return RowCheck(name, "field_uniqueness", "field_uniqueness", rows, failing=rows.count())
+    check = RowCheck(name, "field_uniqueness", "field_uniqueness", rows, failing=rows.count())
+    if check.failing:
+        # Two rows of the first duplicated value (in the whole column), so pandera fails the small frame.
+        first = scan.frame.join(rows.select(c).limit(1), on=name, how="left_semi")
+        check.also = tuple(r[0] for r in first.orderBy(scan.order).select(scan.order).limit(2).collect())
+    return check
 
 
 def _nulls(scan: Scan, name: str, text: str) -> RowCheck:
@@ -319,8 +328,8 @@ def dataset_outcome(
     if levels.duplicate_ids != "off" and id_col is not None and id_col in table.columns:
         n_checks += 1
         # pandas duplicated(keep="first"): every row after the first of its value (missing included).
-        group = Window.partitionBy(F.col(id_col))
-        later = scan.frame.where(F.col(scan.order) > F.min(scan.order).over(group))
+        first = F.min(scan.order).over(Window.partitionBy(F.col(id_col)))
+        later = scan.frame.withColumn(_FIRST, first).where(F.col(scan.order) > F.col(_FIRST)).drop(_FIRST)
         ordered.append(scan.add(RowCheck(id_col, "duplicate_ids", f"'{id_col}' is unique", later,
                                          failing=later.count(), severity=levels.duplicate_ids)))
     labelled = classification and label is not None and label in table.columns
