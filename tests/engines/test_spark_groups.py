@@ -58,14 +58,14 @@ gates:
 GATE_CLASSES: tuple[type[Gate], ...] = (PerformanceGate, SlicesGate, FairnessGate)
 
 
-def _configs(root: Path, config: str, gates: str) -> tuple[Path, Path]:
-    """mlgate.yaml (pandas) and mlgate-spark.yaml with ``gates`` instead of the demo's, no schema."""
+def _configs(root: Path, config: str, gates: str, stem: str = "mlgate") -> tuple[Path, Path]:
+    """<stem>.yaml (pandas) and <stem>-spark.yaml with ``gates`` instead of the demo's, no schema."""
     head = config.split("gates:\n")[0].replace("schema: schemas/eval.yaml\n", "")
     text = head + gates
-    (root / "mlgate.yaml").write_text(text, encoding="utf-8")
+    (root / f"{stem}.yaml").write_text(text, encoding="utf-8")
     spark = text.replace("  id: id\n", "  id: id\n  engine: spark\n")
-    (root / "mlgate-spark.yaml").write_text(spark, encoding="utf-8")
-    return root / "mlgate.yaml", root / "mlgate-spark.yaml"
+    (root / f"{stem}-spark.yaml").write_text(spark, encoding="utf-8")
+    return root / f"{stem}.yaml", root / f"{stem}-spark.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,9 @@ def project(spark_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     # order of first appearance, which decides the slices' seeds.
     ev.loc[ev.index[60:85], "purpose"] = "zeta"
     ev.loc[ev.index[85:110], "purpose"] = "alpha"
+    # A continuous column with missing values (for the errors of a "sensitive" column like it).
+    ev["income"] = np.random.default_rng(1).lognormal(8, 1, len(ev))
+    ev.loc[ev.index[7:10], "income"] = np.nan
     ev["age"] = ev["age"].astype("float64")
     ev.loc[ev.index[40:52], "age"] = np.nan
     ev.to_parquet(root / "data" / "eval.parquet", index=False)
@@ -196,12 +199,37 @@ def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
 
 def test_row_level_slice_metric_reads_only_the_slice_column(project: Path, collected: list[str]) -> None:
     gates = GATES.replace("metric: accuracy", "metric: roc_auc")
-    local_cfg, spark_cfg = _configs(project, (project / "mlgate.yaml").read_text("utf-8"), gates)
+    local_cfg, spark_cfg = _configs(project, (project / "mlgate.yaml").read_text("utf-8"), gates, "auc")
     local = _as_dict(SlicesGate().run(_inputs(local_cfg)))
     spark = _as_dict(SlicesGate().run(_inputs(spark_cfg)))
     assert spark == local
     assert set(collected) & {*SENSITIVE, *SLICED} == set(SLICED)
-    _configs(project, (project / "mlgate.yaml").read_text("utf-8"), GATES)
+
+
+@pytest.mark.parametrize(
+    ("fairness", "match"),
+    [
+        ("sensitive: [sexx]", r"no column 'sexx'"),
+        ("sensitive: [sex]\n    missing: error", r"row 6: sensitive column 'sex' is missing in 20 rows"),
+        ("sensitive: [credit_amount]", r"'credit_amount' has \d+ distinct values"),
+        ("sensitive: [income]", r"'income' has 298 distinct values"),
+        ("sensitive: [income]\n    missing: error", r"row 8: sensitive column 'income' is missing in 3"),
+        ("sensitive: [age_group, sex]\n    reference_group: {sex: other}", r"no group 'other'"),
+    ],
+)
+def test_fairness_input_errors_as_pandas(project: Path, fairness: str, match: str) -> None:
+    """The same input errors (message and hint) on both engines, including those Spark raises before
+    grouping by a column with too many values."""
+    from mlgate.errors import InputError
+
+    gates = f"gates:\n  fairness:\n    {fairness}\n"
+    local_cfg, spark_cfg = _configs(project, (project / "mlgate.yaml").read_text("utf-8"), gates, "errors")
+    errors = []
+    for cfg in (local_cfg, spark_cfg):
+        with pytest.raises(InputError, match=match) as err:
+            FairnessGate().run(_inputs(cfg))
+        errors.append((err.value.message, err.value.hint))
+    assert errors[0] == errors[1]
 
 
 def test_multiclass_same_results_as_pandas(spark_project: Path, tmp_path: Path, collected: list[str]) -> None:

@@ -138,3 +138,38 @@ def test_missing_values_form_their_own_slice(tmp_path: Path) -> None:
     gate, _, _ = run_gate(cfg, "slices")
     missing = next(c for c in gate.checks if c.group == "(missing)")
     assert missing.details["rows"] == 60
+
+
+@pytest.mark.parametrize("kind", ["normal", "small_int", "rounded", "float32"])
+def test_bins_from_order_statistics_equal_qcut(kind: str) -> None:
+    """The Spark path cuts numeric columns from a few order statistics; the edges, labels and codes
+    must be pandas.qcut's exactly (numpy's quantile arithmetic, ties, duplicate edges, float32)."""
+    import pandas as pd
+
+    from mlgate.gates._slice_groups import cut_labels, linear_quantiles, qcut_quantiles, slice_codes
+
+    rng = np.random.default_rng(["normal", "small_int", "rounded", "float32"].index(kind))
+    checked = 0
+    for _ in range(400):
+        n = int(rng.integers(2, 400))
+        if kind == "normal":
+            x = rng.normal(size=n) * 10.0 ** int(rng.integers(-5, 8))
+        elif kind == "small_int":
+            x = rng.integers(0, int(rng.integers(2, 60)), n).astype(np.int64)
+        elif kind == "rounded":
+            x = np.round(rng.lognormal(3, 2, n), int(rng.integers(0, 3)))
+        else:
+            x = rng.integers(-(10**6), 10**6, n).astype(np.float32) / np.float32(7)
+        bins = int(rng.integers(2, 12))
+        if pd.Series(x).nunique() <= bins:
+            continue
+        codes, labels = slice_codes(pd.Series(x), bins)
+        ordered = np.sort(x)
+        edges, labels2 = cut_labels(linear_quantiles(n, qcut_quantiles(bins), ordered.__getitem__))
+        np.testing.assert_array_equal(edges, pd.qcut(x, bins, duplicates="drop", retbins=True)[1])
+        ids = np.searchsorted(edges, x, side="left")
+        ids[x == edges[0]] = 1
+        assert labels2 == labels
+        np.testing.assert_array_equal(ids - 1, codes)
+        checked += 1
+    assert checked > 100
