@@ -72,9 +72,11 @@ class Distinct:
         import pandas as pd
 
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        rows = np.ones(len(codes), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
-        per = np.zeros(len(uniques) + 1, dtype=np.int64)
-        np.add.at(per, codes + 1, rows)
+        if counts is None:  # one row each: slot 0 counts the missing code -1
+            per = np.bincount(codes + 1, minlength=len(uniques) + 1).astype(np.int64, copy=False)
+        else:
+            per = np.zeros(len(uniques) + 1, dtype=np.int64)
+            np.add.at(per, codes + 1, np.asarray(counts, dtype=np.int64))
         return cls(pd.Series(uniques), per[1:], int(per[0]), values.dtype)
 
 

@@ -184,6 +184,12 @@ def test_first_seen_order_is_factorize_order(spark: Any, tmp_path: Path) -> None
     target = col[700:].dropna().iloc[0]
     first = int(np.flatnonzero(col.to_numpy() == target)[0])
     assert first_row(sdf, "w", [target]) == (first + 1, target)
+    # A DataFrame handed over in memory: the row-order key is a plain id, not (file, position).
+    from mlgate.engines.spark import SparkTable
+
+    table = SparkTable(spark.createDataFrame(pd.DataFrame({"w": col.astype(object)})), "frame")
+    assert first_row(table.spark, "w", [target]) == (first + 1, target)
+    assert value_counts(table.spark, "w", first_seen=True)[1].tolist() == counts.tolist()
 
 
 def _error_project(
