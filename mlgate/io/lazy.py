@@ -16,6 +16,7 @@ Three kinds:
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -152,12 +153,18 @@ class CachedTable(Table):
         self._cache: OrderedDict[str, tuple[pd.Series, int]] = OrderedDict()
         self._budget = cache_budget()
         self._held = 0
+        # Gates may read columns from worker threads (the drift gate does): one reader at a time.
+        self._lock = threading.RLock()
 
     @abstractmethod
     def _load(self, columns: list[str]) -> pd.DataFrame:
         """Read these columns from the source (all exist), RangeIndex, in row order."""
 
     def read(self, columns: Sequence[str]) -> pd.DataFrame:
+        with self._lock:
+            return self._read(columns)
+
+    def _read(self, columns: Sequence[str]) -> pd.DataFrame:
         import pandas as pd
 
         cols = self._check(columns)
@@ -189,8 +196,9 @@ class CachedTable(Table):
 
     def forget(self) -> None:
         """Drop every cached column (a gate that read many columns calls this when it is done)."""
-        self._cache.clear()
-        self._held = 0
+        with self._lock:
+            self._cache.clear()
+            self._held = 0
 
 
 class ParquetTable(CachedTable):
