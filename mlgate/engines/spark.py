@@ -170,7 +170,8 @@ class SparkTable(CachedTable):
         """The Spark rows with per-row values computed on the driver (numpy arrays in row order, e.g.
         the encoded label and predictions) joined by row position; the result is cached per name set.
 
-        The position is ``row_number`` over the row order: one sorted pass in Spark.
+        The position is ``row_number`` over the row order: one sorted pass in Spark. The joined rows
+        are persisted (memory, spilling to disk) so the gates' count jobs do not repeat the join.
         """
         import pandas as pd
         from pyspark.sql import Window
@@ -185,7 +186,10 @@ class SparkTable(CachedTable):
             local = pd.DataFrame({POS: range(n), **{k: codes[k] for k in key}})
             pushed = session().createDataFrame(local)
             rows = self._frame.withColumn(POS, F.row_number().over(Window.orderBy(ORDER)) - 1)
-            self._coded[key] = rows.join(pushed, on=POS, how="inner").drop(POS)
+            from pyspark import StorageLevel
+
+            joined = rows.join(pushed, on=POS, how="inner").drop(POS)
+            self._coded[key] = joined.persist(StorageLevel.MEMORY_AND_DISK)
         return self._coded[key]
 
 
