@@ -14,10 +14,12 @@ Spark without collecting a column.
 
 Missing means null, or NaN in a floating column (pandas' ``isna``), which pandera's checks skip.
 
-pandera's own pyspark backend (``pandera.pyspark``) reports pass/fail per check, not failing rows or
-examples. With pandas 3 it cannot be imported at all: it imports ``pyspark.pandas``, which needs
-``pandas.tseries.frequencies.DateOffset`` (removed in pandas 3). Where it imports (pandas 2.x), its
-verdicts are compared with the counts: a check it fails that no row fails here is a note of the outcome.
+pandera's own pyspark backend (``pandera.pyspark``) reports pass/fail per check, not failing rows,
+examples or pandas' dtype verdicts, so the counts above decide (the scorecard must equal the pandas
+engine's). With pandas 3 it cannot be imported at all: it imports ``pyspark.pandas``, which needs
+``pandas.tseries.frequencies.DateOffset`` (removed in pandas 3), so the translation alone runs. Where it
+imports (pandas 2.x), it validates the column checks too, and a check it fails that no row fails here
+becomes a note of the gate (a translation that disagrees with pandera is then visible, not silent).
 """
 
 from __future__ import annotations
@@ -407,8 +409,11 @@ def pyspark_verdicts(schema: Any, frame: Any) -> set[str] | None:
     pps = import_pandera_pyspark()
     if pps is None:
         return None
+    # Each column declared with its own Spark type: pandera's pyspark checks refuse to run on a column
+    # whose type differs from the declared one; the dtype verdict is pandas' (the small frame).
     columns = {
-        name: pps.Column(None, [getattr(pps.Check, c.name)(**c.statistics) for c in col.checks],
+        name: pps.Column(frame.schema[name].dataType,
+                         [getattr(pps.Check, c.name)(**c.statistics) for c in col.checks],
                          nullable=col.nullable)
         for name, col in schema.columns.items() if name in frame.columns
     }

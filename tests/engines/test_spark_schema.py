@@ -158,3 +158,18 @@ def test_schema_gate_same_as_pandas(
     assert names["reference: id: duplicate_ids"]["details"]["rows"] == 2
     assert names["reference: id: field_uniqueness"]["details"]["rows"] == 4
     assert "eval: telephone: not_nullable" in names and "eval: purpose: isin" in names
+
+
+def test_pandera_pyspark_backend_agrees(spark: Any, tmp_path: Path) -> None:
+    """Where pandera's pyspark backend imports (pandas 2.x), it fails exactly the column checks that
+    the Spark counts find failing rows for."""
+    from mlgate.engines.spark import open_table
+    from mlgate.engines.spark_schema import import_pandera_pyspark, pyspark_verdicts
+
+    if import_pandera_pyspark() is None:
+        pytest.skip("pandera.pyspark does not import with pandas 3 (pyspark.pandas needs pandas < 3)")
+    path = tmp_path / "eval.parquet"
+    write(path)
+    got = pyspark_verdicts(schema(), open_table(path).spark)
+    assert got == {"age\x1fin_range(0, 120)", "credit\x1fstr_length(3, 4)",
+                   "sex\x1fisin(['female', 'male'])", "sex\x1fnot_nullable"}
