@@ -85,44 +85,6 @@ def test_group_counts_equal_numpy(spark_project: Path, spark: Any) -> None:
     assert cc.tolist() == [int((ev["purpose"] == v).sum()) for v in labels2]
 
 
-def test_schema_counts_match_pandera(spark: Any, tmp_path: Path) -> None:
-    import pandera.errors as pe
-    import pandera.pandas as pdx
-    import yaml
-
-    from mlgate.engines.spark_schema import schema_counts
-
-    frame = pd.DataFrame(
-        {
-            "id": [1, 2, 2, 4, 5, 6],
-            "age": [20.0, -1.0, 30.0, 200.0, None, 40.0],
-            "sex": ["female", "male", "x", "male", "female", None],
-            "extra": [1, 2, 3, 4, 5, 6],
-        }
-    )
-    schema = pdx.DataFrameSchema(
-        {
-            "id": pdx.Column("int64", pdx.Check.ge(0), unique=True),
-            "age": pdx.Column("float64", pdx.Check.in_range(0, 120), nullable=True),
-            "sex": pdx.Column("str", pdx.Check.isin(["female", "male"])),
-        },
-        strict=True,
-    )
-    doc = yaml.safe_load(schema.to_yaml())
-    got = {(c.column, c.check): c.failing for c in schema_counts(spark.createDataFrame(frame), doc, "t")}
-    with pytest.raises(pe.SchemaErrors) as err:
-        schema.validate(frame, lazy=True)
-    cases = err.value.failure_cases
-    # pandera: one failure case per failing value; duplicates list every occurrence (2 rows with id 2),
-    # our count is the rows beyond the first. Check names as pandera prints them.
-    assert got[("age", "in_range")] == 2 == int(cases["check"].str.startswith("in_range").sum())
-    assert got[("sex", "isin")] == 1 == int(cases["check"].str.startswith("isin").sum())
-    assert got[("sex", "not_nullable")] == 1 == int((cases["check"] == "not_nullable").sum())
-    assert got[("id", "field_uniqueness")] == 1
-    assert got[("extra", "column_in_schema")] == 1
-    assert ("age", "not_nullable") not in got
-
-
 def test_csv_with_spark_engine_is_an_input_error(tmp_path: Path) -> None:
     from mlgate.engines.spark import read_table
     from mlgate.errors import InputError
