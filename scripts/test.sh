@@ -51,7 +51,7 @@ log "installing the pinned deepchecks environment"
 "$DC_VENV/bin/python" -m pip install --quiet --upgrade pip
 "$DC_VENV/bin/python" -m pip install --quiet "deepchecks==0.19.1" "numpy<2" "pandas<2.3" "scikit-learn<1.6" \
   "scipy>=1.11" "pandera>=0.20" "pyarrow>=15,<21" "click>=8.1" "tabulate>=0.9" "pyyaml>=6" \
-  "pydantic>=2.6,<3" "httpx>=0.27" "pytest>=8"
+  "pydantic>=2.6,<3" "httpx>=0.27" "pytest>=8" "pyspark>=4,<5"
 "$DC_VENV/bin/python" -m pip install --quiet --no-deps -e .
 step "pytest (deepchecks, pinned environment)" \
   env MLGATE_DEEPCHECKS_ENV=1 "$DC_VENV/bin/python" -m pytest -p no:cacheprovider tests/deepchecks
@@ -60,6 +60,12 @@ step "pytest (deepchecks, pinned environment)" \
 step "pytest (pandas 2.2 / numpy 1 end to end)" \
   "$DC_VENV/bin/python" -m pytest -p no:cacheprovider -q tests/cli/test_demo.py tests/cli/test_check_cli.py \
   tests/reliability/test_bad_inputs.py tests/reliability/test_determinism.py
+
+# pandera's pyspark backend imports pyspark.pandas, which needs pandas<3: the Spark schema checks are
+# cross-checked against it here, and the Spark engine's scorecard is compared on pandas 2 too.
+step "pytest (Spark engine and pandera pyspark backend, pandas 2.2)" \
+  "$DC_VENV/bin/python" -m pytest -p no:cacheprovider -q tests/engines/test_spark_schema.py \
+  tests/engines/test_spark.py tests/schema/test_batched.py
 
 step "pytest" python -m pytest -n 2 "$@"
 

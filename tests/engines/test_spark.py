@@ -7,9 +7,7 @@ One local Spark session (``local[2]``) serves the whole module; the data is the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,43 +44,6 @@ def test_dataset_directory_keeps_file_order(spark_project: Path, tmp_path: Path)
     back = read_table(ds, columns=["id", "credit", "sex"])
     assert back["id"].tolist() == frame["id"].tolist()
     assert back["credit"].tolist() == frame["credit"].tolist()
-
-
-def test_group_counts_equal_numpy(spark_project: Path, spark: Any) -> None:
-    from mlgate.engines.spark_stats import category_counts, joint_confusion
-    from mlgate.stats.fairness import joint_confusion as np_joint
-
-    ev = pd.read_parquet(spark_project / "data" / "eval.parquet")
-    cand = pd.read_parquet(spark_project / "out" / "candidate.parquet")
-    base = pd.read_parquet(spark_project / "baseline" / "predictions.parquet")
-    joined = (
-        ev[["id", "credit", "sex", "age_group"]]
-        .merge(cand[["id", "prediction"]], on="id")
-        .merge(base[["id", "prediction"]], on="id", suffixes=("_c", "_b"))
-    )
-    classes = ["bad", "good"]
-    for col in ("credit", "prediction_c", "prediction_b"):
-        joined[col] = joined[col].map({c: i for i, c in enumerate(classes)}).astype("int64")
-    sdf = spark.createDataFrame(joined)
-    cells, labels = joint_confusion(sdf, ["sex", "age_group"], "credit", "prediction_c", "prediction_b", 2)
-    names = joined["sex"].astype(str) + " & " + joined["age_group"].astype(str)
-    uniq, codes = np.unique(names.to_numpy(dtype=str), return_inverse=True)
-    assert labels == tuple(uniq)
-    expected = np_joint(
-        codes,
-        len(uniq),
-        joined["credit"].to_numpy(),
-        joined["prediction_c"].to_numpy(),
-        joined["prediction_b"].to_numpy(),
-        2,
-    )
-    np.testing.assert_array_equal(cells, expected)
-    assert cells.sum() == len(joined)
-
-    train = pd.read_parquet(spark_project / "data" / "train.parquet")
-    labels2, rc, cc = category_counts(spark.createDataFrame(train), spark.createDataFrame(ev), "purpose")
-    assert rc.tolist() == [int((train["purpose"] == v).sum()) for v in labels2]
-    assert cc.tolist() == [int((ev["purpose"] == v).sum()) for v in labels2]
 
 
 def test_csv_with_spark_engine_is_an_input_error(tmp_path: Path) -> None:

@@ -166,8 +166,10 @@ def test_pandera_pyspark_backend_agrees(spark: Any, tmp_path: Path) -> None:
     from mlgate.engines.spark import open_table
     from mlgate.engines.spark_schema import import_pandera_pyspark, pyspark_verdicts
 
-    if import_pandera_pyspark() is None:
+    if int(pd.__version__.split(".")[0]) >= 3:
+        # scripts/test.sh runs this module again in its pandas 2.2 environment, where it must import.
         pytest.skip("pandera.pyspark does not import with pandas 3 (pyspark.pandas needs pandas < 3)")
+    assert import_pandera_pyspark() is not None
     path = tmp_path / "eval.parquet"
     write(path)
     got = pyspark_verdicts(schema(), open_table(path).spark)

@@ -5,6 +5,7 @@ column of a strict schema."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,9 @@ def ge_suite(*extra: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.filterwarnings("ignore")
 @pytest.mark.parametrize("aggregate", [False, True])
 def test_ge_batches_equal_whole_table(tmp_path: Path, aggregate: bool) -> None:
-    pytest.importorskip("great_expectations")  # absent from the pinned pandas 2.2 environment
+    if importlib.util.find_spec("great_expectations") is None:
+        pytest.skip("great_expectations is absent from the pinned pandas 2.2 environment")
+    # Imported through mlgate's guard: with pyspark installed, a bare GX import can exit a test worker.
     from mlgate.schema.ge_engine import row_wise, validate_ge, validate_ge_table
 
     t = write(tmp_path / "t.parquet")
