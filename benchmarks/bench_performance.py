@@ -54,6 +54,7 @@ def gate_inputs(w: dict[str, Any]) -> Any:
 
     from mlgate.config import LoadedConfig, parse_config
     from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
+    from mlgate.io.lazy import FrameTable
 
     loaded = LoadedConfig(
         config=parse_config(CONFIG, "bench.yaml"), path=Path("bench.yaml").resolve(), sha256="0"
@@ -61,7 +62,9 @@ def gate_inputs(w: dict[str, Any]) -> Any:
     frame = pd.DataFrame({"label": w["y"], "segment": w["segment"], "amount": w["amount"]})
     return GateInputs(
         loaded=loaded,
-        eval=EvalData(frame=frame, y_true=w["y"], classes=(0, 1), source="eval.parquet"),
+        eval=EvalData(
+            frame=FrameTable(frame, "eval.parquet"), y_true=w["y"], classes=(0, 1), source="eval.parquet"
+        ),
         candidate=PredictionSet("candidate", w["pc"], w["sc"], "candidate.parquet"),
         baseline=PredictionSet("baseline", w["pb"], w["sb"], "baseline.parquet"),
     )

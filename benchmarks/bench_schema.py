@@ -35,6 +35,7 @@ def run(n_rows: int, repeats: int = 3) -> dict[str, Any]:
     from mlgate.config import load_config
     from mlgate.gates.interface import EvalData, GateInputs
     from mlgate.gates.schema import SchemaGate
+    from mlgate.io.lazy import FrameTable
     from mlgate.io.tables import read_table
     from mlgate.schema.load import load_schema
 
@@ -66,7 +67,12 @@ def run(n_rows: int, repeats: int = 3) -> dict[str, Any]:
         for scenario, frame in (("clean", clean), ("failing", failing)):
             inputs = GateInputs(
                 loaded=loaded,
-                eval=EvalData(frame=frame, y_true=frame["label"].to_numpy(), classes=(0, 1), source="eval"),
+                eval=EvalData(
+                    frame=FrameTable(frame, "eval"),
+                    y_true=frame["label"].to_numpy(),
+                    classes=(0, 1),
+                    source="eval",
+                ),
                 candidate=None,
             )
             gate_s = _best(lambda inputs=inputs: SchemaGate().run(inputs), repeats)

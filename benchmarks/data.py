@@ -36,8 +36,7 @@ data:
   label: label
   positive: 1
   id: id
-schema: schema.yaml
-candidate:
+{schema}candidate:
   predictions: candidate.parquet
 baseline:
   predictions: baseline.parquet
@@ -153,7 +152,9 @@ def write_config(
     root: Path, n_rows: int, gates: tuple[str, ...] | None = None, name: str = "mlgate.yaml"
 ) -> Path:
     chosen = gates if gates is not None else tuple(GATES)
-    text = CONFIG.format(n_rows=n_rows, gates="".join(GATES[g] for g in chosen))
+    # The top-level schema: key turns the schema gate on, so only configs measuring it name the schema.
+    schema = "schema: schema.yaml\n" if "schema" in chosen else ""
+    text = CONFIG.format(n_rows=n_rows, schema=schema, gates="".join(GATES[g] for g in chosen))
     path = root / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -165,6 +166,7 @@ def workload(n_rows: int, root: Path | None = None) -> Path:
     out = base / size_label(n_rows)
     stamp = out / ".complete"
     if stamp.exists() and stamp.read_text() == FORMAT_VERSION:
+        _write_configs(out, n_rows)  # cheap, and follows changes of the configs without new data
         return out
     out.mkdir(parents=True, exist_ok=True)
     names = ("eval", "candidate", "baseline", "reference")
@@ -185,11 +187,15 @@ def workload(n_rows: int, root: Path | None = None) -> Path:
     finally:
         for w in writers.values():
             w.close()
+    _write_configs(out, n_rows)
+    stamp.write_text(FORMAT_VERSION)
+    return out
+
+
+def _write_configs(out: Path, n_rows: int) -> None:
     write_config(out, n_rows)
     for gate in GATES:
         write_config(out, n_rows, (gate,), name=f"mlgate.{gate}.yaml")
-    stamp.write_text(FORMAT_VERSION)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,3 +130,15 @@ def test_driver_smoke(tmp_path: Path) -> None:
     for key in ("candidate_roc_auc", "baseline_log_loss", "candidate_f1", "baseline_accuracy"):
         assert math.isclose(floor_perf[key], sk[key], rel_tol=1e-9), key
     assert raw["machine"]["cores"]
+
+
+@pytest.mark.parametrize("gate", ["drift", "fairness", "performance", "schema"])
+def test_gate_benchmarks_run(gate: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each gate's own benchmark still drives the gate's current interface (on 2,000 rows)."""
+    import importlib
+
+    import benchmarks.data
+
+    monkeypatch.setattr(benchmarks.data, "ROOT", tmp_path)
+    result = importlib.import_module(f"benchmarks.bench_{gate}").run(2000)
+    assert result.get("n_rows") == 2000, result
