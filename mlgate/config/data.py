@@ -24,8 +24,9 @@ class DataConfig(Section):
     )
     engine: Literal["pandas", "spark"] = Field(
         "pandas",
-        description="pandas: read the tables into memory. spark: read Parquet files or dataset "
-        "directories with pyspark (pip install 'mlgate[spark]', Java 17).",
+        description="pandas: compute on this machine (Parquet is read a column subset or row batch at "
+        "a time; CSV/JSONL are parsed into memory). spark: read Parquet files or dataset directories "
+        "with pyspark and compute every gate's counts in Spark (pip install 'mlgate[spark]', Java 17).",
     )
     null_values: tuple[str, ...] = Field(
         DEFAULT_NULL_VALUES,
