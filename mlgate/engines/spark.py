@@ -137,9 +137,15 @@ class SparkTable(CachedTable):
     def __init__(self, frame: Any, source: str) -> None:
         super().__init__(source)
         if ORDER not in frame.columns:
+            # A DataFrame handed over by a caller: its row order is its partition order. It is kept
+            # (memory, spilling to disk) so that every job sees the same rows in the same order,
+            # whatever its lineage (a shuffle need not repeat its order when recomputed).
+            from pyspark import StorageLevel
             from pyspark.sql import functions as F
 
-            frame = frame.withColumn(ORDER, F.monotonically_increasing_id())
+            frame = frame.withColumn(ORDER, F.monotonically_increasing_id()).persist(
+                StorageLevel.MEMORY_AND_DISK
+            )
         self._frame = frame
         self._names = [c for c in frame.columns if c != ORDER]
         dup = sorted({n for n in self._names if self._names.count(n) > 1})
@@ -170,12 +176,11 @@ class SparkTable(CachedTable):
         """The Spark rows with per-row values computed on the driver (numpy arrays in row order, e.g.
         the encoded label and predictions) joined by row position; the result is cached per name set.
 
-        The position is ``row_number`` over the row order: one sorted pass in Spark. The joined rows
-        are persisted (memory, spilling to disk) so the gates' count jobs do not repeat the join.
+        The position comes from :meth:`positions` (no global sort, no single-partition window). The
+        joined rows are persisted (memory, spilling to disk) so the gates' count jobs do not repeat
+        the join.
         """
         import pandas as pd
-        from pyspark.sql import Window
-        from pyspark.sql import functions as F
 
         key = tuple(sorted(codes))
         if key not in self._coded:
@@ -185,12 +190,46 @@ class SparkTable(CachedTable):
                 raise InputError(f"{self.source}: {bad[0]} has {len(codes[bad[0]])} values for {n} rows")
             local = pd.DataFrame({POS: range(n), **{k: codes[k] for k in key}})
             pushed = session().createDataFrame(local)
-            rows = self._frame.withColumn(POS, F.row_number().over(Window.orderBy(ORDER)) - 1)
+            rows = self.positions()
             from pyspark import StorageLevel
 
             joined = rows.join(pushed, on=POS, how="inner").drop(POS)
             self._coded[key] = joined.persist(StorageLevel.MEMORY_AND_DISK)
         return self._coded[key]
+
+
+    def positions(self) -> Any:
+        """The rows with their 0-based position in row order (column ``POS``), computed without
+        moving every row to one partition (what ``row_number()`` over a window without a partition
+        does).
+
+        The order column holds (file, id) or just an id, where ``monotonically_increasing_id`` puts
+        the partition index in the upper 31 bits and the row's index within the partition in the
+        lower 33 (pyspark API docs). Within one partition the rows of one file are consecutive, so a
+        (file, partition) segment is a run of consecutive ids: one small aggregate gives each
+        segment's first id and size, the driver turns them into offsets in row order, and each row's
+        position is its id minus its segment's first id plus the segment's offset (a broadcast join
+        of a table with one row per segment).
+        """
+        from pyspark.sql import functions as F
+
+        frame = self._frame
+        is_struct = frame.schema[ORDER].dataType.typeName() == "struct"
+        file_col = F.col(f"{ORDER}.f") if is_struct else F.lit("")
+        id_col = F.col(f"{ORDER}.i") if is_struct else F.col(ORDER)
+        keyed = frame.withColumn("__f", file_col).withColumn("__p", F.shiftright(id_col, 33))
+        segments = keyed.groupBy("__f", "__p").agg(F.min(id_col).alias("lo"), F.count(F.lit(1)).alias("n"))
+        rows = sorted(segments.collect(), key=lambda r: (r["__f"], r["lo"]))
+        offsets, start = [], 0
+        for r in rows:
+            offsets.append((r["__f"], int(r["__p"]), start - int(r["lo"])))
+            start += int(r["n"])
+        table = session().createDataFrame(offsets, "__f string, __p long, __base long")
+        return (
+            keyed.join(F.broadcast(table), on=["__f", "__p"], how="inner")
+            .withColumn(POS, id_col + F.col("__base"))
+            .drop("__f", "__p", "__base")
+        )
 
 
 def open_table(path: str | Path, *, display: str | None = None) -> SparkTable:

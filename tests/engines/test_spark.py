@@ -1,4 +1,4 @@
-"""``data.engine: spark``: the same scorecard as pandas, and Spark's group counts equal numpy's.
+"""``data.engine: spark``: the same scorecard as pandas, the dataset row order, and row positions.
 
 One local Spark session (``local[2]``) serves the whole module; the data is the packaged demo
 (German Credit, 300 eval rows) written as Parquet. Skipped without pyspark or Java, except in CI.
@@ -6,8 +6,11 @@ One local Spark session (``local[2]``) serves the whole module; the data is the 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,3 +57,37 @@ def test_csv_with_spark_engine_is_an_input_error(tmp_path: Path) -> None:
     csv.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"eval.csv: data.engine: spark reads Parquet"):
         read_table(csv, display="eval.csv")
+
+
+def test_row_positions_without_a_global_window(spark: Any, spark_project: Path, tmp_path: Path) -> None:
+    """Positions from per-(file, partition) offsets equal the row order, with files split over
+    several partitions and partitions holding several files."""
+    from mlgate.engines.spark import POS, SparkTable, open_table
+
+    frame = pd.read_parquet(spark_project / "data" / "eval.parquet")
+    ds = tmp_path / "eval"
+    ds.mkdir()
+    cuts = [0, 17, 150, 161, len(frame)]
+    for i, (a, b) in enumerate(itertools.pairwise(cuts)):
+        frame.iloc[a:b].to_parquet(ds / f"part-{i:05d}.parquet", index=False, row_group_size=8)
+    old = spark.conf.get("spark.sql.files.maxPartitionBytes")
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "4096")  # split the larger files
+    try:
+        table = open_table(ds, display="eval")
+        assert table.spark.rdd.getNumPartitions() > len(cuts) - 1
+        got = table.positions().select("id", POS).toPandas().sort_values(POS)
+        assert got[POS].tolist() == list(range(len(frame)))
+        assert got["id"].tolist() == frame["id"].tolist()
+        coded = table.with_codes({"__v": np.arange(len(frame)) * 10}).select("id", "__v").toPandas()
+        assert dict(zip(coded["id"], coded["__v"], strict=True)) == {
+            i: 10 * n for n, i in enumerate(frame["id"])
+        }
+    finally:
+        spark.conf.set("spark.sql.files.maxPartitionBytes", old)
+
+    # A caller's DataFrame: its partition order is the row order.
+    given = SparkTable(spark.createDataFrame(frame[["id", "credit"]]).repartition(3), "given")
+    order = given["id"].tolist()
+    assert sorted(order) == sorted(frame["id"].tolist())
+    pos = given.positions().select("id", POS).toPandas().sort_values(POS)
+    assert pos["id"].tolist() == order
