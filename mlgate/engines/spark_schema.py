@@ -14,12 +14,8 @@ Spark without collecting a column.
 
 Missing means null, or NaN in a floating column (pandas' ``isna``), which pandera's checks skip.
 
-pandera's own pyspark backend (``pandera.pyspark``) reports pass/fail per check, not failing rows,
-examples or pandas' dtype verdicts, so the counts above decide (the scorecard must equal the pandas
-engine's). With pandas 3 it cannot be imported at all: it imports ``pyspark.pandas``, which needs
-``pandas.tseries.frequencies.DateOffset`` (removed in pandas 3), so the translation alone runs. Where it
-imports (pandas 2.x), it validates the column checks too, and a check it fails that no row fails here
-becomes a note of the gate (a translation that disagrees with pandera is then visible, not silent).
+pandera's own pyspark backend cross-checks the column checks where it imports
+(:mod:`mlgate.engines.spark_pandera`); the counts above decide.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engines.spark_pandera import disagreement
 from mlgate.errors import InputError
 from mlgate.schema.builtin import DatasetChecks
 from mlgate.schema.findings import Finding, Outcome, examples_from, plain
@@ -265,7 +262,7 @@ def pandera_outcome(schema: Any, table: SparkTable, max_examples: int, where: st
             elif group["index"].isna().all():
                 findings += findings_from_failure_cases(group, max_examples)
     findings += [_finding(scan, c, small) for k, c in by_key.items() if k not in done]
-    notes = _pyspark_disagreement(schema, table, set(by_key))
+    notes = disagreement(schema, table, set(by_key))
     return Outcome(len(table), count_checks(schema), tuple(findings), notes)
 
 
@@ -363,75 +360,3 @@ def dataset_outcome(
             for name in table.columns if scan.nulls[name] == len(table)
         ]
     return Outcome(len(table), n_checks, tuple(findings))
-
-
-_PANDERA_PYSPARK: list[Any] = []
-
-
-def import_pandera_pyspark() -> Any | None:
-    """``pandera.pyspark``, or None where it cannot be imported: with pandas 3 (see the module
-    docstring) it is not tried, so no half-imported ``pyspark.pandas`` is left behind.
-
-    Importing it imports pyspark's Spark Connect module, which calls ``sys.exit(0)`` without grpc when
-    ``sys.ps1`` is unset (see :func:`mlgate.schema.ge_engine.import_gx`): a temporary ``sys.ps1``
-    keeps the process alive.
-    """
-    import sys
-    import warnings
-
-    import pandas as pd
-
-    if _PANDERA_PYSPARK:
-        return _PANDERA_PYSPARK[0]
-    module: Any = None
-    if int(pd.__version__.split(".")[0]) < 3:
-        shim = not hasattr(sys, "ps1")
-        if shim:
-            sys.ps1 = ""
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import pandera.pyspark
-
-                module = pandera.pyspark
-        except ImportError:
-            module = None
-        finally:
-            if shim:
-                del sys.ps1
-    _PANDERA_PYSPARK.append(module)
-    return module
-
-
-def pyspark_verdicts(schema: Any, frame: Any) -> set[str] | None:
-    """The column checks (nullability and built-in checks) pandera's pyspark backend fails, as
-    ``column\x1fcheck`` keys; None without the backend."""
-    pps = import_pandera_pyspark()
-    if pps is None:
-        return None
-    # Each column declared with its own Spark type: pandera's pyspark checks refuse to run on a column
-    # whose type differs from the declared one; the dtype verdict is pandas' (the small frame).
-    columns = {
-        name: pps.Column(frame.schema[name].dataType,
-                         [getattr(pps.Check, c.name)(**c.statistics) for c in col.checks],
-                         nullable=col.nullable)
-        for name, col in schema.columns.items() if name in frame.columns
-    }
-    out = pps.DataFrameSchema(columns).validate(frame)
-    return {
-        f"{e['column']}\x1f{e['check']}"
-        for group in dict(out.pandera.errors).values()
-        for errors in group.values()
-        for e in errors
-        if e.get("column") is not None and e.get("check") not in (None, "column_in_dataframe", "dtype")
-    }
-
-
-def _pyspark_disagreement(schema: Any, table: SparkTable, failing: set[str]) -> tuple[str, ...]:
-    verdicts = pyspark_verdicts(schema, table.spark)
-    if verdicts is None:
-        return ()
-    return tuple(
-        f"pandera's pyspark backend fails {k.replace(chr(31), ': ')}, but no row fails it here"
-        for k in sorted(verdicts - failing)
-    )

@@ -164,7 +164,7 @@ def test_pandera_pyspark_backend_agrees(spark: Any, tmp_path: Path) -> None:
     """Where pandera's pyspark backend imports (pandas 2.x), it fails exactly the column checks that
     the Spark counts find failing rows for."""
     from mlgate.engines.spark import open_table
-    from mlgate.engines.spark_schema import import_pandera_pyspark, pyspark_verdicts
+    from mlgate.engines.spark_pandera import import_pandera_pyspark, pyspark_verdicts
 
     if int(pd.__version__.split(".")[0]) >= 3:
         # scripts/test.sh runs this module again in its pandas 2.2 environment, where it must import.
