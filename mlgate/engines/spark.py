@@ -56,6 +56,8 @@ def session() -> Any:
         sql.SparkSession.builder.master("local[2]")
         .appName("mlgate")
         .config("spark.ui.enabled", "false")
+        # No stage progress bars on stderr: the CLI reports its own progress, and CI logs stay clean.
+        .config("spark.ui.showConsoleProgress", "false")
         # Small shuffles: the statistics are group counts, a few hundred rows at most.
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
