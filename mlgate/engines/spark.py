@@ -13,6 +13,7 @@ through Arrow (``spark.sql.execution.arrow.pyspark.enabled``).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +174,11 @@ class SparkTable(CachedTable):
 
     def _load(self, columns: list[str]) -> pd.DataFrame:
         return to_pandas(self._frame.select(*columns, ORDER), where=self.source)
+
+    def datetime_columns(self, columns: Sequence[str]) -> list[str]:
+        from mlgate.engines.spark_drift import is_timestamp
+
+        return [c for c in columns if is_timestamp(self._frame, c)]
 
     def with_codes(self, codes: dict[str, Any]) -> Any:
         """The Spark rows with per-row values computed on the driver (numpy arrays in row order, e.g.

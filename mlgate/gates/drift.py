@@ -9,7 +9,6 @@ Statistics live in :mod:`mlgate.stats.drift`; this module picks columns, methods
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -33,28 +32,14 @@ if TYPE_CHECKING:
 PREDICTION_COLUMNS = ("prediction", "score")
 
 
-class Columns:
-    """Hands the gate's workers one column of a table at a time.
-
-    A Parquet table caches the columns it reads; the gate reads each column once, so it drops the
-    cache after every read and holds only the columns its workers are comparing, not every feature
-    of both tables. Reads are serialised: a table's cache is not meant for concurrent use. A Spark
-    table gives a :class:`SparkColumn`, whose value counts are computed in Spark.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def get(self, table: Table, column: str, where: str) -> Column:
-        from mlgate.io.lazy import CachedTable
-
-        if table.spark is not None:
-            return SparkColumn(table.spark, column, where)
-        with self._lock:
-            s = table[column]
-            if isinstance(table, CachedTable):
-                table.forget()
-        return LocalColumn(s, where)
+def read_column(table: Table, name: str, where: str) -> Column:
+    """One column for a worker. A Spark table gives a :class:`SparkColumn`, whose value counts are
+    computed in Spark; otherwise the column is read without entering the table's column cache
+    (``keep=False``): the gate reads each column once, so it holds only the columns its workers are
+    comparing, not every feature of both tables."""
+    if table.spark is not None:
+        return SparkColumn(table.spark, name, where)
+    return LocalColumn(table.read([name], keep=False)[name], where)
 
 
 def decide(
@@ -100,12 +85,11 @@ class DriftGate(Gate):
         names = (cfg.data.reference or "data.reference", inputs.eval.source)
         columns, notes = self._columns(inputs, gate, ref, names)
         frame = inputs.eval.frame
-        read = Columns()
 
         def one(col: str) -> Verdict:
             spec = gate.per_column.get(col, DriftColumn())
             ks_p = (spec.method or gate.method) == "ks"
-            pair = read.get(ref, col, names[0]), read.get(frame, col, names[1])
+            pair = read_column(ref, col, names[0]), read_column(frame, col, names[1])
             stats = column_stats(*pair, spec.kind, gate.bins, col, ks_p)
             return decide(col, "feature", stats, spec, gate)
 
@@ -119,8 +103,8 @@ class DriftGate(Gate):
             max_workers=min(4, os.cpu_count() or 1)
         ) as pool:
             futures = [pool.submit(one, col) for col in columns]
-            pred = pool.submit(prediction_verdict, inputs, gate, names[0], read) if gate.predictions else None
-            label = pool.submit(label_verdict, inputs, gate, names, read) if gate.label else None
+            pred = pool.submit(prediction_verdict, inputs, gate, names[0]) if gate.predictions else None
+            label = pool.submit(label_verdict, inputs, gate, names) if gate.label else None
             # Results in submission order: the first bad column raises first, as in a serial loop.
             verdicts = [f.result() for f in futures]
             extra = []
@@ -182,30 +166,11 @@ class DriftGate(Gate):
                 raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
         # Time always moves forward between a reference and an eval period: timestamps would drift by
         # construction, so they are left out unless listed explicitly.
-        dates = _datetimes(frame, [c for c in wanted if c in frame.columns])
+        dates = frame.datetime_columns([c for c in wanted if c in frame.columns])
         if dates:
             shown = ", ".join(dates)
             notes.append(f"date/time columns not compared (list them in columns to do so): {shown}")
         return [c for c in wanted if c in ref.columns and c not in dates], notes
-
-
-def _datetimes(table: Table, columns: list[str]) -> list[str]:
-    """The date/time columns among ``columns``, from the schema where the table has one (no rows read)."""
-    import pandas as pd
-
-    from mlgate.io.lazy import ParquetTable
-
-    if table.spark is not None:
-        from mlgate.engines.spark_drift import is_timestamp
-
-        return [c for c in columns if is_timestamp(table.spark, c)]
-    if isinstance(table, ParquetTable):
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        schema = pq.read_schema(table.path)  # Arrow timestamps are what pandas reads as datetimes
-        return [c for c in columns if pa.types.is_timestamp(schema.field(c).type)]
-    return [c for c in columns if pd.api.types.is_datetime64_any_dtype(table[c])]
 
 
 def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: bool) -> pd.Series:
@@ -221,7 +186,7 @@ def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: 
 
 
 def prediction_verdict(
-    inputs: GateInputs, gate: DriftConfig, ref_name: str, read: Columns
+    inputs: GateInputs, gate: DriftConfig, ref_name: str
 ) -> tuple[Verdict | None, str]:
     """Candidate outputs on the eval rows vs the reference's logged predictions, else vs the baseline's.
 
@@ -242,7 +207,7 @@ def prediction_verdict(
                 hint=f"columns found: {', '.join(map(str, ref.columns[:30]))}",
             )
         against = f"{ref_name} column '{col}'"
-        logged = read.get(ref, col, against)
+        logged = read_column(ref, col, against)
         scores = logged.numeric and cand.scores is not None
         other = logged if scores or cfg.task is Task.REGRESSION else logged.as_text()
     elif inputs.baseline is not None:
@@ -262,7 +227,7 @@ def prediction_verdict(
 
 
 def label_verdict(
-    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str], read: Columns
+    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str]
 ) -> tuple[Verdict | None, str]:
     """The label's distribution in the reference vs the eval data (a prior shift)."""
     cfg = inputs.loaded.config
@@ -274,6 +239,6 @@ def label_verdict(
     spec = gate.per_column.get(label, DriftColumn())
     kind = "numeric" if cfg.task is Task.REGRESSION else "categorical"
     ks_p = (spec.method or gate.method) == "ks"
-    pair = read.get(ref, label, names[0]), read.get(inputs.eval.frame, label, names[1])
+    pair = read_column(ref, label, names[0]), read_column(inputs.eval.frame, label, names[1])
     stats = column_stats(*pair, kind, gate.bins, label, ks_p)
     return decide(label, "label", stats, spec, gate), ""

@@ -64,8 +64,18 @@ class Table(ABC):
     def __len__(self) -> int: ...
 
     @abstractmethod
-    def read(self, columns: Sequence[str]) -> pd.DataFrame:
-        """These columns (each must exist) as a DataFrame with a 0..n-1 RangeIndex, in row order."""
+    def read(self, columns: Sequence[str], *, keep: bool = True) -> pd.DataFrame:
+        """These columns (each must exist) as a DataFrame with a 0..n-1 RangeIndex, in row order.
+
+        ``keep=False``: a gate that reads each column once (drift) does not fill the column cache.
+        """
+
+    def datetime_columns(self, columns: Sequence[str]) -> list[str]:
+        """The columns among ``columns`` that pandas reads as datetimes (lazy tables: from the schema,
+        without reading rows)."""
+        import pandas as pd
+
+        return [c for c in columns if pd.api.types.is_datetime64_any_dtype(self[c])]
 
     @property
     def spark(self) -> Any | None:
@@ -138,7 +148,7 @@ class FrameTable(Table):
             return self.frame[key]
         return self.read(key)
 
-    def read(self, columns: Sequence[str]) -> pd.DataFrame:
+    def read(self, columns: Sequence[str], *, keep: bool = True) -> pd.DataFrame:
         cols = self._check(columns)
         if cols == self.columns:
             return self.frame
@@ -160,11 +170,11 @@ class CachedTable(Table):
     def _load(self, columns: list[str]) -> pd.DataFrame:
         """Read these columns from the source (all exist), RangeIndex, in row order."""
 
-    def read(self, columns: Sequence[str]) -> pd.DataFrame:
+    def read(self, columns: Sequence[str], *, keep: bool = True) -> pd.DataFrame:
         with self._lock:
-            return self._read(columns)
+            return self._read(columns, keep)
 
-    def _read(self, columns: Sequence[str]) -> pd.DataFrame:
+    def _read(self, columns: Sequence[str], keep: bool) -> pd.DataFrame:
         import pandas as pd
 
         cols = self._check(columns)
@@ -178,7 +188,8 @@ class CachedTable(Table):
             else:
                 assert loaded is not None
                 parts[c] = loaded[c]
-                self._remember(c, loaded[c])
+                if keep:
+                    self._remember(c, loaded[c])
         if len(parts) == 1:
             (name, s), = parts.items()
             return s.to_frame(name)
@@ -194,12 +205,6 @@ class CachedTable(Table):
         self._cache[name] = (s, size)
         self._held += size
 
-    def forget(self) -> None:
-        """Drop every cached column (a gate that read many columns calls this when it is done)."""
-        with self._lock:
-            self._cache.clear()
-            self._held = 0
-
 
 class ParquetTable(CachedTable):
     """A Parquet file read one column subset at a time (row groups in batches for whole-table passes)."""
@@ -211,7 +216,8 @@ class ParquetTable(CachedTable):
         self.path = path
         try:
             meta = pq.ParquetFile(path)
-            names = list(meta.schema_arrow.names)
+            self._schema = meta.schema_arrow
+            names = list(self._schema.names)
             self._rows = int(meta.metadata.num_rows)
         except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError...: all mean a corrupt file
             raise InputError(
@@ -230,6 +236,12 @@ class ParquetTable(CachedTable):
 
     def __len__(self) -> int:
         return self._rows
+
+    def datetime_columns(self, columns: Sequence[str]) -> list[str]:
+        import pyarrow as pa
+
+        # Arrow timestamps are what pandas reads as datetimes.
+        return [c for c in columns if pa.types.is_timestamp(self._schema.field(c).type)]
 
     def _load(self, columns: list[str]) -> pd.DataFrame:
         import pandas as pd

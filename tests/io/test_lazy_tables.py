@@ -69,8 +69,16 @@ def test_cache_stays_within_its_budget(
     assert list(table._cache) == ["x1", "x2"]  # least recently used went first
     table["x0"]
     assert table.requests[-1] == ["x0"]
-    table.forget()
-    assert table._held == 0 and not table._cache
+
+
+def test_read_without_keeping(wide: tuple[Path, pd.DataFrame]) -> None:
+    path, frame = wide
+    table = Spy(path, "wide.parquet")
+    table["x0"]
+    pd.testing.assert_series_equal(table.read(["x1"], keep=False)["x1"], frame["x1"])
+    assert list(table._cache) == ["x0"]  # x1 was not kept, x0 was not dropped
+    table.read(["x0"], keep=False)  # a kept column is still served from the cache
+    assert table.requests == [["x0"], ["x1"]]
 
 
 def test_a_zero_budget_caches_nothing(
@@ -198,3 +206,21 @@ def test_onnx_model_scored_in_row_batches(demo_project: Path, monkeypatch: pytes
     np.testing.assert_allclose(batched.scores, whole.scores)  # type: ignore[arg-type]
     proba = model.predict_proba(evalset[FEATURES])[:, 1]  # type: ignore[attr-defined]
     np.testing.assert_allclose(batched.scores, proba, atol=1e-4)
+
+
+def test_datetime_columns_from_the_schema(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "when": pd.date_range("2026-01-01", periods=4, freq="D"),
+            "day": pd.Series(pd.date_range("2026-01-01", periods=4, freq="D").date, dtype=object),
+            "x": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    frame.to_parquet(tmp_path / "t.parquet", index=False)
+    table = Spy(tmp_path / "t.parquet", "t.parquet")
+    assert table.datetime_columns(["when", "day", "x"]) == ["when"]
+    assert table.requests == []  # no rows read
+    # The same answer as looking at the columns pandas reads.
+    assert FrameTable(pd.read_parquet(tmp_path / "t.parquet"), "t").datetime_columns(
+        ["when", "day", "x"]
+    ) == ["when"]
