@@ -22,7 +22,6 @@ from mlgate.metrics_registry import Task
 from mlgate.result import Check, ErrorKind, GateResult, Status
 
 if TYPE_CHECKING:
-
     from mlgate.io.lazy import Table
 
 # The pinned stack that deepchecks 0.19.1 works on (its setup requires and its import-time failures

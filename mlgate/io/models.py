@@ -188,19 +188,14 @@ def _onnx_predict(
             f"{where}: scoring the eval data failed: {exc}",
             hint="the model must accept the eval feature columns (data.features)",
         ) from None
-    outs: list[Any] = [np.concatenate(label_parts) if label_parts else np.empty(0)]
-    if second_parts:
-        zipmap = isinstance(second_parts[0], list)
-        outs.append(
-            [row for part in second_parts for row in part] if zipmap else np.concatenate(second_parts)
-        )
-    labels = np.asarray(outs[0]).ravel()
+    labels = np.concatenate(label_parts) if label_parts else np.empty(0)
     if task is Task.REGRESSION:
         return labels.astype("float64"), None
     model_classes = sorted({str(v) for v in labels})
     proba = None
-    if len(outs) > 1:
-        second = outs[1]
+    if second_parts:
+        lists = isinstance(second_parts[0], list)
+        second = [row for part in second_parts for row in part] if lists else np.concatenate(second_parts)
         if isinstance(second, list) and second and isinstance(second[0], dict):
             # skl2onnx's default ZipMap output: one {class: probability} dict per row.
             model_classes = [str(c) for c in second[0]]
