@@ -82,10 +82,6 @@ class Table(ABC):
         """The Spark DataFrame behind the table (``data.engine: spark``), else None."""
         return None
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self), len(self.columns)
-
     def __contains__(self, column: object) -> bool:
         return column in self.columns
 

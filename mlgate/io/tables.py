@@ -97,25 +97,8 @@ def table_columns(path: Path, where: str) -> list[str]:
 def _read_parquet(
     path: Path, where: str, columns: Sequence[str] | None, missing: Literal["error", "ignore"]
 ) -> pd.DataFrame:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from mlgate.io.lazy import ParquetTable
 
-    try:
-        schema = pq.read_schema(path)
-    except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError...: all mean a corrupt file
-        raise InputError(
-            f"{where}: not a readable Parquet file: {exc}", hint="re-write it with a Parquet writer"
-        ) from None
-    names = list(schema.names)
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise InputError(f"{where}: duplicated column name '{dup[0]}'", hint="rename one of them")
-    columns = present_columns(names, columns, missing, where)
-    try:
-        table = pq.read_table(path, columns=list(columns) if columns is not None else None)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(
-            f"{where}: cannot read Parquet: {exc}", hint="re-write it with a Parquet writer"
-        ) from None
-    frame: pd.DataFrame = table.to_pandas()
-    return frame
+    table = ParquetTable(path, where)
+    chosen = present_columns(table.columns, columns, missing, where)
+    return table.read(table.columns if chosen is None else chosen, keep=False)
