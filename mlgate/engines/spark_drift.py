@@ -22,19 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mlgate.engines.spark_stats import column as by_name
+
 if TYPE_CHECKING:
     import pandas as pd
 
 # Spark types that become a numeric pandas dtype (decimals become Python objects, booleans bool).
 NUMBER_TYPES = frozenset({"byte", "short", "integer", "long", "float", "double"})
 TIMESTAMP_TYPES = frozenset({"timestamp", "timestamp_ntz"})
-
-
-def _col(name: str) -> Any:
-    """A column by its exact name (dots and backticks are not parsed)."""
-    from pyspark.sql import functions as F
-
-    return F.col("`" + name.replace("`", "``") + "`")
 
 
 def _type(frame: Any, column: str) -> str:
@@ -60,7 +55,7 @@ def value_counts(frame: Any, column: str, *, first_seen: bool) -> tuple[pd.Serie
 
     from mlgate.engines.spark import ORDER
 
-    groups = frame.groupBy(_col(column).alias("v"))
+    groups = frame.groupBy(by_name(column).alias("v"))
     if first_seen:
         table = groups.agg(F.count(F.lit(1)).alias("n"), F.min(ORDER).alias("first"))
         table = table.orderBy("first").select("v", "n")
@@ -79,7 +74,8 @@ def first_row(frame: Any, column: str, values: Sequence[Any]) -> tuple[int, Any]
 
     from mlgate.engines.spark import ORDER
 
-    hit = frame.where(_col(column).isin(list(values))).orderBy(ORDER).select(ORDER, _col(column)).first()
+    col = by_name(column)
+    hit = frame.where(col.isin(list(values))).orderBy(ORDER).select(ORDER, col).first()
     key, value = hit[0], hit[1]
     kind = frame.schema[ORDER].dataType
     if hasattr(kind, "fields"):  # a struct (file path, position): compare field by field

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engines.spark import POS
 from mlgate.engines.spark_pandera import disagreement
+from mlgate.engines.spark_stats import FLOAT_TYPES, missing
 from mlgate.errors import InputError
 from mlgate.schema.builtin import DatasetChecks
 from mlgate.schema.findings import Finding, Outcome, examples_from, plain
@@ -35,16 +37,7 @@ if TYPE_CHECKING:
 
     from mlgate.engines.spark import SparkTable
 
-_FLOATS = ("double", "float")
-_POS = "__mlgate_pos__"
 _FIRST = "__mlgate_first__"
-
-
-def missing(col: Any, spark_type: str) -> Any:
-    """Null, or NaN in a floating column: what pandas counts as missing."""
-    from pyspark.sql import functions as F
-
-    return col.isNull() | F.isnan(col) if spark_type in _FLOATS else col.isNull()
 
 
 def check_expr(col: Any, check: Any, where: str) -> Any:
@@ -183,8 +176,8 @@ class Scan:
             pos = reduce(lambda acc, i: F.when(order == lits[i], F.lit(self.position[list(wanted)[i]]))
                          .otherwise(acc), range(len(lits)), F.lit(None))
             rows = self.frame.where(reduce(lambda a, b: a | b, [order == v for v in lits]))
-            local: pd.DataFrame = rows.withColumn(_POS, pos).drop(self.order).toPandas()
-            local = local.set_index(_POS).rename_axis(None).sort_index()
+            local: pd.DataFrame = rows.withColumn(POS, pos).drop(self.order).toPandas()
+            local = local.set_index(POS).rename_axis(None).sort_index()
         else:
             local = self.frame.limit(0).drop(self.order).toPandas()
         for name in local.columns:
@@ -337,7 +330,7 @@ def dataset_outcome(
         n_checks += 1
         c = F.col(label)
         fails = c.isNotNull() & ~c.cast("string").isin(sorted(known_labels))
-        if scan.types[label] in _FLOATS:
+        if scan.types[label] in FLOAT_TYPES:
             fails = fails & ~F.isnan(c)
         ordered.append(scan.add(RowCheck(label, "unknown_labels", f"'{label}' in {sorted(known_labels)}",
                                          scan.filter(fails), severity=levels.unknown_labels), fails))

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# Floating Spark types: their NaN is a value to Spark but missing to pandas.
+FLOAT_TYPES = ("double", "float")
+
+
 def column(name: str) -> Any:
     """A column by name, whatever characters the name holds (dots, spaces)."""
     from pyspark.sql import functions as F
@@ -30,12 +34,19 @@ def column(name: str) -> Any:
     return F.col("`" + name.replace("`", "``") + "`")
 
 
+def missing(col: Any, spark_type: str) -> Any:
+    """Null, or NaN in a floating column: what pandas counts as missing."""
+    from pyspark.sql import functions as F
+
+    return col.isNull() | F.isnan(col) if spark_type in FLOAT_TYPES else col.isNull()
+
+
 def present(frame: Any, name: str) -> Any:
     """The column with NaN as null: pandas reads both as missing, Spark keeps NaN as a value."""
     from pyspark.sql import functions as F
 
     col = column(name)
-    if dict(frame.dtypes)[name] in ("double", "float"):
+    if dict(frame.dtypes)[name] in FLOAT_TYPES:
         return F.when(~F.isnan(col), col)
     return col
 
