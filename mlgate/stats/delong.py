@@ -20,7 +20,38 @@ exactly DeLong's S10/m + S01/n.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+
+class TieGroups(NamedTuple):
+    """Rows sorted by score (stable, ascending), grouped by equal score.
+
+    ``order`` sorts the rows, ``gid`` is each sorted row's group, ``pos_g``/``cnt_g`` are the
+    positives and rows per group, ``pos_sorted`` the sorted rows' positive flags.
+    """
+
+    order: np.ndarray
+    gid: np.ndarray
+    pos_g: np.ndarray
+    cnt_g: np.ndarray
+    pos_sorted: np.ndarray
+
+
+def tie_groups(pos: np.ndarray, s: np.ndarray) -> TieGroups:
+    """One stable sort of the scores, and the positives and rows of every group of equal scores
+    (shared by the AUC placements here and average precision's influence in ``stats.rowwise``)."""
+    order = np.argsort(s, kind="stable")
+    ss = s[order]
+    pp = pos[order]
+    starts = np.empty(pos.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ss[1:], ss[:-1], out=starts[1:])
+    gid = np.cumsum(starts) - 1
+    pos_g = np.bincount(gid, weights=pp).astype("float64")
+    cnt_g = np.bincount(gid).astype("float64")
+    return TieGroups(order, gid, pos_g, cnt_g, pp)
 
 
 def placements(pos: np.ndarray, s: np.ndarray) -> tuple[float, np.ndarray]:
@@ -36,15 +67,7 @@ def placements(pos: np.ndarray, s: np.ndarray) -> tuple[float, np.ndarray]:
     n = n_rows - m
     if m == 0 or n == 0:
         return float("nan"), np.full(n_rows, np.nan)
-    order = np.argsort(s, kind="stable")
-    ss = s[order]
-    pp = pos[order]
-    starts = np.empty(n_rows, dtype=bool)
-    starts[0] = True
-    np.not_equal(ss[1:], ss[:-1], out=starts[1:])
-    gid = np.cumsum(starts) - 1
-    pos_g = np.bincount(gid, weights=pp).astype("float64")
-    cnt_g = np.bincount(gid).astype("float64")
+    order, gid, pos_g, cnt_g, pp = tie_groups(pos, s)
     neg_g = cnt_g - pos_g
     neg_below = np.cumsum(neg_g) - neg_g
     pos_above = m - np.cumsum(pos_g)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlgate.metrics_registry import Task
+from mlgate.stats.delong import tie_groups
 
 _EPS64 = float(np.finfo(np.float64).eps)
 ROW_LOSS_METRICS = frozenset({"mae", "mape", "rmse", "r2", "log_loss", "brier"})
@@ -87,15 +88,7 @@ def average_precision_influence(pos: np.ndarray, s: np.ndarray) -> Linearized:
     p_total = float(pos.sum())
     if p_total == 0:
         return Linearized(float("nan"), np.full(n_rows, np.nan))
-    order = np.argsort(s, kind="stable")  # ascending
-    ss = s[order]
-    pp = pos[order]
-    starts = np.empty(n_rows, dtype=bool)
-    starts[0] = True
-    np.not_equal(ss[1:], ss[:-1], out=starts[1:])
-    gid = np.cumsum(starts) - 1
-    pos_g = np.bincount(gid, weights=pp).astype("float64")
-    cnt_g = np.bincount(gid).astype("float64")
+    order, gid, pos_g, cnt_g, pp = tie_groups(pos, s)  # ascending scores
     below = np.cumsum(cnt_g) - cnt_g
     pos_below = np.cumsum(pos_g) - pos_g
     a_g = n_rows - below  # rows scored >= the group's score
