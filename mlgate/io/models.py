@@ -1,7 +1,8 @@
 """Score a model file on the eval features: skops (safe), ONNX, and pickle/joblib only when allowed.
 
-- ``.skops``: ``skops.io.load`` with an explicit trusted-types list (skops docs, "Secure persistence"):
-  types from scikit-learn, numpy and scipy are trusted; anything else is refused by name.
+- ``.skops``: ``skops.io.load`` after mlgate's own check of every type in the file against an
+  allowlist of classes (scikit-learn estimators, numpy and scipy arrays; never a function), see
+  :mod:`mlgate.io.skops_trust`; anything else is refused by name.
 - ``.onnx``: onnxruntime on the CPU; an ONNX graph cannot run arbitrary Python.
 - ``.joblib``/``.pkl``/``.pickle``: loading a pickle runs code chosen by whoever wrote the file
   (Python docs, ``pickle`` warning). Only with ``allow_pickle: true``, and never on GitHub's
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from mlgate.gates.interface import EvalData, PredictionSet
 
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
-TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.")
-TRUSTED_BUILTINS = frozenset({"builtins.slice", "collections.OrderedDict", "collections.defaultdict"})
 
 
 def feature_columns(loaded: LoadedConfig, ev: EvalData) -> list[str]:
@@ -56,21 +55,16 @@ def _load_skops(path: Path, where: str) -> Any:
         import skops.io as sio
     except ImportError:
         raise InputError(f"{where}: reading .skops needs skops", hint="pip install 'mlgate[skops]'") from None
+    from mlgate.io.skops_trees import check_trees
+    from mlgate.io.skops_trust import audit
+
+    trusted = audit(path, where)
     try:
-        types = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # noqa: BLE001 - any parse failure of an untrusted file is an input error
-        raise InputError(f"{where}: not a readable skops file: {exc}") from None
-    bad = [t for t in types if not (t.startswith(TRUSTED_MODULES) or t in TRUSTED_BUILTINS)]
-    if bad:
-        raise InputError(
-            f"{where}: the model contains types mlgate does not trust: {', '.join(sorted(bad)[:8])}",
-            hint="only scikit-learn, numpy and scipy types are loaded from .skops; "
-            "export other models to ONNX",
-        )
-    try:
-        return sio.load(path, trusted=list(types))
+        model = sio.load(path, trusted=trusted)
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{where}: cannot load the skops model: {exc}") from None
+    check_trees(model, where)
+    return model
 
 
 def _load_pickle(path: Path, where: str, key: str, allow: bool) -> Any:

@@ -75,7 +75,7 @@ def test_skops_refuses_untrusted_types(demo_project: Path) -> None:
     )
     sio.dump(model, demo_project / "model.skops")
     with pytest.raises(
-        InputError, match=r"candidate\.model: model\.skops: the model contains types .*custom_step"
+        InputError, match=r"candidate\.model: model\.skops: the model file contains untrusted types: .*custom"
     ):
         build_inputs(load_config(project(demo_project, "  model: model.skops")))
 
