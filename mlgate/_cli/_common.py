@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from mlgate.text import one_line, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,9 +31,15 @@ def mask(text: str, extra: list[str] | None = None) -> str:
     return text
 
 
+def echo(text: str, *, err: bool = False, styles: bool = False, commands: bool = False) -> None:
+    """Print through the last line of defence (:func:`mlgate.text.printable`): whatever a value
+    carried, no printed line is a workflow command or holds an escape sequence of the data's."""
+    click.echo(printable(mask(text), styles=styles, commands=commands), err=err)
+
+
 def fail(message: str, code: int) -> None:
     message = mask(message)
-    click.echo(f"mlgate: error: {message}", err=True)
+    echo(f"mlgate: error: {message}", err=True)
     _github_error(message)
     sys.exit(code)
 
@@ -58,6 +67,12 @@ def _github_error(message: str) -> None:
         pass  # the message is already on stderr; the summary is a convenience
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """Library warnings quote data too (an unknown category, a column name): one inert line each."""
+    echo(f"{filename}:{lineno}: {category.__name__}: {one_line(message)}", err=True)
+
+
 def handle_errors(func: F) -> F:
     """Map typed errors to exit codes 2/3 with one message; tracebacks only with --debug."""
 
@@ -67,10 +82,12 @@ def handle_errors(func: F) -> F:
 
         debug = bool(kwargs.get("debug"))
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return func(*args, **kwargs)
         except MlgateError as exc:
             if debug:
-                click.echo(mask(traceback.format_exc()), err=True)
+                echo(traceback.format_exc(), err=True)
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             fail("interrupted", 130)
@@ -78,9 +95,9 @@ def handle_errors(func: F) -> F:
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence: a bug is exit 3, never a raw traceback
             if debug:
-                click.echo(mask(traceback.format_exc()), err=True)
+                echo(traceback.format_exc(), err=True)
             fail(
-                f"internal error: {type(exc).__name__}: {exc}\n"
+                f"internal error: {type(exc).__name__}: {one_line(exc)}\n"
                 "  this is a bug in mlgate; rerun with --debug and report it",
                 3,
             )

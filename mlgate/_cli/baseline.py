@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate._cli._common import handle_errors
+from mlgate._cli._common import echo, handle_errors
 from mlgate._cli.check import CONFIG_OPTION
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> Non
     from mlgate.config import load_config
     from mlgate.io.baseline import METRICS_FILE, parse_baseline_metrics
     from mlgate.io.sources import local_path
+    from mlgate.text import one_line
 
     needs_config = path is None or path.startswith("git:")
     loaded = load_config(config_path) if needs_config else None
@@ -99,7 +100,9 @@ def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> Non
             raise click.UsageError(f"{value}: no such file (expected a metrics.json or its folder)")
     metrics, doc = parse_baseline_metrics(file, value, task)
     if as_json:
-        click.echo(json.dumps(doc, indent=2))
+        # json.dumps escapes control characters; "##[" (a GitHub workflow command anywhere in a log
+        # line, see mlgate.text) can only sit inside a string, where \u005b is the same "[".
+        click.echo(json.dumps(doc, indent=2).replace("##[", "##\\u005b"))
         return
     meta: list[tuple[str, Any]] = [
         ("task", doc.get("task")),
@@ -109,8 +112,8 @@ def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> Non
         ("commit", str(doc.get("git_sha") or "")[:12]),
         ("mlgate", doc.get("mlgate_version")),
     ]
-    click.echo(f"baseline {value}")
-    click.echo(tabulate([(k, v) for k, v in meta if v], tablefmt="plain"))
-    click.echo("")
+    echo(f"baseline {value}")
+    echo(tabulate([(k, one_line(v, 200)) for k, v in meta if v], tablefmt="plain"))
+    echo("")
     rows = [(name, f"{v:.6g}") for name, v in sorted(metrics.values.items())]
-    click.echo(tabulate(rows, headers=["metric", "value"], tablefmt="simple", disable_numparse=True))
+    echo(tabulate(rows, headers=["metric", "value"], tablefmt="simple", disable_numparse=True))

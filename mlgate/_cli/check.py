@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mlgate._cli._common import handle_errors
+from mlgate._cli._common import echo, handle_errors
 from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
@@ -56,8 +56,9 @@ def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = Fals
     files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
     write_report_dir(out, files)
     if not quiet:
-        click.echo(render_terminal(report, color=sys.stdout.isatty()))
-        click.echo(f"report written to {out}/ ({', '.join(sorted(files))})")
+        color = sys.stdout.isatty()
+        echo(render_terminal(report, color=color), styles=color)
+        echo(f"report written to {out}/ ({', '.join(sorted(files))})")
     return report
 
 

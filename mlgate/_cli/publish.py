@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mlgate._cli._common import handle_errors, mask
+from mlgate.text import printable
 
 if TYPE_CHECKING:
     from mlgate.result import Report
@@ -62,7 +63,8 @@ def publish_options(func: F) -> F:
 
 
 def _say(text: str, token: str | None, *, err: bool = True) -> None:
-    click.echo(mask(text, extra=[token] if token else None), err=err)
+    # stdout carries only mlgate's own workflow commands (annotations); see mlgate.text.printable.
+    click.echo(printable(mask(text, extra=[token] if token else None), commands=not err), err=err)
 
 
 def publish_report(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mlgate._cli._common import handle_errors
+from mlgate._cli._common import echo, handle_errors
 
 
 @click.group()
@@ -69,12 +69,15 @@ def validate_cmd(data: Path, schema_path: str, kind: str, max_examples: int, deb
     """Validate DATA against a schema; exit 1 when a check fails (no mlgate.yaml needed)."""
     from mlgate.gates.schema import describe, validate
     from mlgate.schema.load import load_schema
+    from mlgate.text import one_line
 
     loaded = load_schema(schema_path, kind, Path.cwd())
     frame = _read(data)
     outcome = validate(loaded, frame, max_examples)  # type: ignore[arg-type]
     for finding in outcome.findings:
-        click.echo(f"FAIL {finding.column or '-'}: {finding.check}: {describe(finding, outcome.n_rows)}")
+        # Column names and failing values come from the data: one inert line each (mlgate.text).
+        echo(f"FAIL {one_line(finding.column or '-')}: {one_line(finding.check)}: "
+             f"{one_line(describe(finding, outcome.n_rows))}")
     passed = outcome.n_checks - len(outcome.findings)
-    click.echo(f"{data}: {passed} of {outcome.n_checks} checks pass on {outcome.n_rows} rows")
+    echo(f"{data}: {passed} of {outcome.n_checks} checks pass on {outcome.n_rows} rows")
     sys.exit(1 if outcome.findings else 0)

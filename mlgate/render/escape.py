@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from mlgate.text import ANSI_RE, BIDI_RE, truncate
+
+MAX_ANNOTATION = 1_000
+_ANNOTATION_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _ZWSP = "\u200b"
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -45,10 +49,12 @@ def xml_text(text: object) -> str:
     return _XML_BAD.sub("", str(text))
 
 
-def annotation(text: object) -> str:
-    """GitHub workflow-command data: %, CR and LF must be encoded, so '::' cannot start a command."""
-    s = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return s
+def annotation(text: object, *, max_len: int = MAX_ANNOTATION) -> str:
+    """GitHub workflow-command data: escape sequences, other controls and bidi controls removed, then
+    %, CR and LF encoded (the runner decodes them), so the data stays inside its one command."""
+    s = truncate(BIDI_RE.sub("", ANSI_RE.sub("", str(text))), max_len)
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _ANNOTATION_CONTROL.sub("", s).replace("##[", "##\\[")
 
 
 def annotation_property(text: object) -> str:

@@ -3,7 +3,9 @@
 Gate summaries and messages quote data (column names, category values, file names). Printed raw, an
 escape sequence in the data could move the cursor, rewrite earlier lines, set the window title or
 hide text (ECMA-48 CSI/OSC sequences), and bidi controls could reorder what is shown (CVE-2021-42574,
-"Trojan Source"), so everything from a report passes through :func:`clean` before it is styled.
+"Trojan Source"), so everything from a report passes through :func:`clean` before it is styled, and
+the whole summary through :func:`mlgate.text.printable`, so that no line of it can be a GitHub
+workflow command (a report title or gate name starting with ``::``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 from tabulate import tabulate
 
 from mlgate.result import Report, Status
+from mlgate.text import ANSI_RE, BIDI, printable
 
 _COLOURS = {
     Status.PASS: "green",
@@ -24,17 +27,18 @@ _COLOURS = {
     Status.SKIP: "bright_black",
     Status.ERROR: "magenta",
 }
-# ECMA-48: CSI (ESC [ ... final), OSC/DCS/PM/APC strings (ESC ] ... BEL or ST), other 2-byte escapes.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?")
-# C0 and C1 controls, DEL, and the Unicode bidi/direction marks.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the line/paragraph separators and the Unicode bidi/direction marks.
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}]")
+_BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 MAX_SUMMARY = 90
+MAX_VALUE = 300  # any value shown in the summary
 
 
-def clean(text: object, max_len: int | None = None) -> str:
-    """``text`` with escape sequences and control characters removed; newlines and tabs become spaces."""
-    s = _ANSI.sub("", str(text))
-    s = s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+def clean(text: object, max_len: int | None = MAX_VALUE) -> str:
+    """``text`` with escape sequences and control characters removed; line breaks and tabs become
+    spaces; cut to ``max_len`` characters with a visible ``…``."""
+    s = ANSI_RE.sub("", str(text))
+    s = _BREAKS.sub(" ", s)
     s = _CONTROL.sub("", s)
     if max_len is not None and len(s) > max_len:
         s = s[: max_len - 1] + "…"
@@ -78,8 +82,8 @@ def render_terminal(report: Report, *, color: bool) -> str:
         lines.append(f"  … and {len(blockers) - 10} more blocking checks in the report")
     if report.advisory and report.status is Status.FAIL:
         lines.append("advisory mode: gate failures do not change the exit code")
-    lines.append(f"mlgate {clean(report.mlgate_version)}")
-    return "\n".join(lines)
+    lines.append(f"mlgate {clean(report.mlgate_version, 40)}")
+    return printable("\n".join(lines), styles=color)
 
 
 class Progress:
