@@ -17,7 +17,7 @@ from typing import Any
 from mlgate.ci import CIContext
 from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, utf8_bytes
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
-from mlgate.render.escape import annotation, annotation_property
+from mlgate.render.escape import annotation, annotation_property, plain
 from mlgate.result import Check, GateResult, Report, Status
 
 ANNOTATIONS_PER_KIND = 10
@@ -116,8 +116,8 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
         fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
         issues.append(
             {
-                "description": f"{gate.name}: {text}",
-                "check_name": name,
+                "description": plain(f"{gate.name}: {text}"),
+                "check_name": plain(name, max_len=300),
                 "fingerprint": fingerprint,
                 "severity": severity[status],
                 "location": {"path": path, "lines": {"begin": 1}},
