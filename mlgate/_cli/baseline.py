@@ -44,6 +44,7 @@ def save(config_path: Path, out: Path, debug: bool) -> None:
     from mlgate.inputs import build_inputs
     from mlgate.io.baseline import save_baseline
 
+    _check_baseline_out(out)
     loaded = load_config(config_path)
     # The old baseline is not needed (and may not exist yet on the first save): do not load it.
     bare = loaded.config.model_copy(update={"baseline": None})
@@ -54,6 +55,34 @@ def save(config_path: Path, out: Path, debug: bool) -> None:
     click.echo(
         f"  {doc['n_rows']} rows, {len(doc['metrics'])} metrics, eval data sha256 {doc['data_sha256'][:12]}"
     )
+
+
+def _check_baseline_out(out: Path) -> None:
+    """``out`` gets predictions.csv and metrics.json: refused when it is a link, or when either file
+    exists and is not part of a baseline mlgate saved (metrics.json of format mlgate-baseline)."""
+    import os
+    import stat
+
+    from mlgate.errors import InputError
+    from mlgate.io.baseline import FORMAT, METRICS_FILE, PREDICTIONS_FILE
+    from mlgate.render.safe_paths import check_target
+
+    real = check_target(out, option="--out", what="a baseline", allow_cwd=True)
+    if not os.path.lexists(real / METRICS_FILE) and not os.path.lexists(real / PREDICTIONS_FILE):
+        return
+    for name in (METRICS_FILE, PREDICTIONS_FILE):
+        path = real / name
+        if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+            raise InputError(f"{out / name}: exists and is not a regular file; mlgate never replaces it",
+                             hint="pass --out another folder")
+    try:
+        doc = json.loads((real / METRICS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        doc = None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InputError(
+            f"{out}: holds {METRICS_FILE} or {PREDICTIONS_FILE} that mlgate did not save as a baseline; "
+            "mlgate never overwrites them", hint="pass --out a new folder, or move those files away")
 
 
 def _resolve_show_path(loaded: LoadedConfig | None, path: str | None) -> tuple[str, str | None]:

@@ -41,10 +41,13 @@ def report_files(report: Report, *, html: bool = True, charts: bool = True) -> d
 def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = False) -> Report:
     """Load, run, write the report directory and print the terminal summary."""
     from mlgate.config import load_config
+    from mlgate.render.safe_paths import check_report_dir
     from mlgate.render.terminal import Progress, render_terminal
     from mlgate.render.write import write_report_dir
     from mlgate.runner import run
 
+    # Before any work: a --out that mlgate must not replace is refused at once (and again on writing).
+    check_report_dir(out)
     loaded = load_config(config_path)
     # Step progress only on an interactive stderr: CI logs get the summary alone.
     progress = Progress(lambda s: click.echo(s, err=True, nl=False)) if sys.stderr.isatty() else None
@@ -65,7 +68,7 @@ def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = Fals
 @click.command()
 @CONFIG_OPTION
 @click.option("-o", "--out", default="mlgate-report", show_default=True, type=click.Path(path_type=Path),
-              help="Report directory (replaced atomically).")
+              help="Report directory, replaced atomically (only a new, empty or earlier report folder).")
 @click.option("--advisory", is_flag=True, help="Report, but exit 0 when gates fail (rollout mode).")
 @click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
 @publish_options
@@ -110,4 +113,18 @@ def config_schema(out: Path | None, debug: bool) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        from mlgate.render.safe_paths import write_own_file
+
+        # Regenerating the schema is routine; overwriting a file that is not one is refused.
+        write_own_file(out, text, option="--out", what="the config schema",
+                       is_own=lambda old: _is_config_schema(old))
+
+
+def _is_config_schema(text: str) -> bool:
+    import json
+
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and doc.get("title") == "mlgate.yaml" and "$defs" in doc

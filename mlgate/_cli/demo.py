@@ -15,7 +15,7 @@ from mlgate._cli._common import handle_errors
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the demo project here (default: a temporary folder).",
+    help="Keep the demo project here: a new or empty folder or an earlier demo (default: a temp folder).",
 )
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
@@ -23,7 +23,11 @@ def demo(workdir: Path | None, debug: bool) -> None:
     """Train a baseline and a candidate on German Credit and gate the candidate. No arguments needed."""
     from mlgate._cli.check import evaluate
     from mlgate.demo import build_demo
+    from mlgate.render.safe_paths import claim_folder
 
+    if workdir is not None:
+        # The demo writes mlgate.yaml, data/ and more: never over a project that is not a demo.
+        claim_folder(workdir, kind="demo", option="--workdir", what="the demo project")
     with tempfile.TemporaryDirectory(prefix="mlgate-demo-") as tmp:
         root = workdir or Path(tmp)
         click.echo(f"mlgate demo: training baseline and candidate models in {root} …", err=True)

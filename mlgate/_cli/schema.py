@@ -29,17 +29,21 @@ def _read(data: Path) -> object:
 @click.option("--format", "fmt", type=click.Choice(["pandera", "ge"]), default="pandera", show_default=True,
               help="pandera: pandera YAML; ge: Great Expectations 1.x suite JSON.")
 @click.option("--id", "id_column", help="Column holding a unique row id (default: a column named id, *_id).")
+@click.option("--force", is_flag=True, help="Replace an existing --out file (you may have edited it).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def infer(data: Path, out: Path | None, fmt: str, id_column: str | None, debug: bool) -> None:
+def infer(data: Path, out: Path | None, fmt: str, id_column: str | None, force: bool, debug: bool) -> None:
     """Infer a starting schema from DATA (.csv, .csv.gz, .parquet, .jsonl) for you to edit.
 
     Types, nullability, value ranges with a 10% margin, allowed values of low-cardinality text
     columns and uniqueness of the id column. DATA itself always passes the schema.
     """
     from mlgate.errors import InputError
+    from mlgate.render.safe_paths import check_target, write_own_file
     from mlgate.schema.infer import infer_ge_suite, infer_pandera_yaml
 
+    if out is not None:
+        check_target(out, option="--out", what="a schema")  # refused before reading any data
     frame = _read(data)
     if id_column is not None and id_column not in frame.columns:  # type: ignore[attr-defined]
         raise InputError(f"{data}: no column '{id_column}' (--id)")
@@ -50,8 +54,8 @@ def infer(data: Path, out: Path | None, fmt: str, id_column: str | None, debug: 
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        # An inferred schema is meant to be edited: an existing file is only replaced with --force.
+        write_own_file(out, text, option="--out", what="a schema", force=force, force_option="--force")
         click.echo(f"schema written to {out} ({fmt}); review it, then set schema: {out} in mlgate.yaml",
                    err=True)
 

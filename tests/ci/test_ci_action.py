@@ -162,3 +162,40 @@ def test_action_metadata_is_complete() -> None:
     assert "requirements" in setup["with"]["cache-dependency-path"]
     for step in meta["runs"]["steps"]:
         assert "${{" not in step.get("run", ""), f"expression inside run: in step {step.get('name')}"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("report_dir", [".", "..", "linked"])
+def test_report_dir_input_never_replaces_the_project(report_dir: str, mlgate_source: Path,
+                                                     demo_project: Path, tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    (workspace / "elsewhere").mkdir()
+    (workspace / "elsewhere" / "keep.txt").write_text("keep")
+    (workspace / "model" / "linked").symlink_to("../elsewhere")
+    before = _tree(workspace)
+    run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled",
+               **{"report-dir": report_dir})
+    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": ""}
+    assert "--out" in run.step("check").stderr
+    # Nothing of the project is uploaded either.
+    assert run.step("Upload the report").kind == "skipped"
+    assert _tree(workspace) == before
+    assert run.failed
+
+
+def test_committed_report_is_neither_read_nor_uploaded(mlgate_source: Path, demo_project: Path,
+                                                       tmp_path: Path) -> None:
+    """A pull request that commits a passing report (marker copied) and breaks the config gets an error,
+    not the committed 'pass', and its folder is not uploaded as if it were the scorecard."""
+    workspace = _workspace(tmp_path, demo_project)
+    forged = workspace / "model" / "mlgate-report"
+    forged.mkdir()
+    (forged / ".mlgate-report").write_text('{"kind": "report", "nonce": "0", "tool": "mlgate"}\n')
+    (forged / "scorecard.json").write_text('{"status": "pass"}')
+    (workspace / "model" / "mlgate.yaml").write_text("version: 1\ntask: binary\nbogus: 1\n")
+    run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled")
+    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": ""}
+    assert run.step("Upload the report").kind == "skipped"
