@@ -16,19 +16,30 @@ from mlgate.text import one_line, printable
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Token values given on the command line (--token): masked like the environment's.
+_REGISTERED: list[str] = []
+
+
+def register_secret(value: str | None) -> None:
+    if value and value not in _REGISTERED:
+        _REGISTERED.append(value)
+
+
 def secret_values() -> list[str]:
-    """Token values to mask in anything printed (also in --debug tracebacks)."""
+    """Token values to mask in anything printed (also in --debug tracebacks): every variable of
+    the one list in ``mlgate.publish.tokens`` plus the ``--token`` values of this process."""
     import os
 
-    names = ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN", "MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN")
-    return [v for v in (os.environ.get(n) for n in names) if v and len(v) >= 4]
+    from mlgate.publish.tokens import env_secrets
+
+    return [*env_secrets(os.environ), *_REGISTERED]
 
 
 def mask(text: str, extra: list[str] | None = None) -> str:
-    for secret in [*secret_values(), *(extra or [])]:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """Every form of every token (raw, escaped, URL-encoded, base64...) replaced by ``***``."""
+    from mlgate.publish.tokens import redact
+
+    return redact(text, [*secret_values(), *(extra or [])])
 
 
 def echo(text: str, *, err: bool = False, styles: bool = False, commands: bool = False) -> None:

@@ -7,6 +7,7 @@ the token, including ``--debug`` tracebacks.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mlgate._cli._common import handle_errors, mask
+from mlgate._cli._common import fail, handle_errors, mask, register_secret
 from mlgate.text import printable
 
 if TYPE_CHECKING:
@@ -57,9 +58,27 @@ def publish_options(func: F) -> F:
             help="Pull/merge request number (default: from the CI event).",
         ),
     ]
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        # Up front, before any gate runs: a token with a newline or a space is a configuration
+        # error (exit 2), named by its variable, never shown, never sent.
+        from mlgate.errors import ConfigError
+        from mlgate.publish.tokens import check_publish_token
+
+        token = kwargs.get("token")
+        register_secret(token)
+        if kwargs.get("publish_to") != "none":
+            try:
+                check_publish_token(str(kwargs.get("publish_to")), token, os.environ)
+            except ConfigError as exc:
+                fail(str(exc), exc.exit_code)
+        return func(*args, **kwargs)
+
+    wrapped: Any = checked
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def _say(text: str, token: str | None, *, err: bool = True) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from mlgate.ci import CIContext, CIKind
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest, Target
+from mlgate.publish.tokens import GITHUB_TOKEN_VARS, GITLAB_TOKEN_VARS, check_token, pick_token
 
 __all__ = [
     "PublishError",
@@ -23,9 +24,6 @@ __all__ = [
     "publish",
     "resolve_target",
 ]
-
-GITHUB_TOKEN_VARS = ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN")
-GITLAB_TOKEN_VARS = ("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -49,12 +47,9 @@ def resolve_target(target: Target, ctx: CIContext) -> Target:
 
 
 def _token(explicit: str | None, environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    if explicit:
-        return explicit
-    for name in names:
-        if environ.get(name):
-            return environ[name]
-    return None
+    """The token to use; one with whitespace or control characters is a ConfigError (never shown)."""
+    found = pick_token(explicit, environ, names)
+    return None if found is None else check_token(*found)
 
 
 def _publishers(

@@ -3,7 +3,10 @@
 Retry rules follow GitHub's "Rate limits for the REST API" (primary limit: wait until
 ``x-ratelimit-reset``; secondary limit: honour ``retry-after``, else wait at least a minute, then
 back off exponentially and give up after a bounded number of tries) and GitLab's rate-limit headers
-(``Retry-After``, ``RateLimit-Reset``). Backoff uses "equal jitter" (AWS Architecture Blog,
+(``Retry-After``, ``RateLimit-Reset``). Only transient failures are retried: timeouts, a connection
+dropped mid-request, 502/503/504 and rate limits. A local error (connection refused, unknown host,
+TLS verification or configuration, an invalid header value) or any other 4xx/5xx fails the same
+way on every try, so it is reported at once. Backoff uses "equal jitter" (AWS Architecture Blog,
 "Exponential Backoff And Jitter", 2015) so that two racing jobs do not retry in lock-step.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,9 +25,19 @@ import httpx
 
 from mlgate import __version__
 from mlgate.errors import PublishError
+from mlgate.publish.tokens import redact
 
 USER_AGENT = f"mlgate/{__version__} (+https://github.com/mlgate/mlgate)"
 MAX_PAGES = 100
+# Gateway errors: the request did not reach (or was not finished by) the application; worth a retry.
+# A 500 is the application failing on this request and is not retried (nor 501, 505...).
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+# The connection broke after it was made: the server may answer the next attempt.
+_TRANSIENT_TRANSPORT: tuple[type[Exception], ...] = (
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
 
 
 class ApiError(PublishError):
@@ -99,6 +113,17 @@ def is_rate_limited(resp: httpx.Response) -> bool:
     )
 
 
+def _local_hint(exc: Exception) -> str | None:
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "certificate" in text or "ssl" in text:
+            return "TLS verification failed: for a private CA set SSL_CERT_FILE to its bundle"
+        return "check the API base URL (GITHUB_API_URL / CI_API_V4_URL) and the network"
+    if isinstance(exc, httpx.LocalProtocolError):
+        return "a request header is invalid: check that the token has no whitespace or newline"
+    return None
+
+
 class ApiClient:
     """One API base URL, one token. Requests elsewhere (e.g. a crafted pagination link) are refused."""
 
@@ -125,12 +150,21 @@ class ApiClient:
         headers = {"User-Agent": USER_AGENT, **(extra_headers or {}), **auth_headers}
         # TLS verification stays on (custom CAs: SSL_CERT_FILE); redirects are not followed so the
         # token is never sent to another host.
-        self._client = httpx.Client(
-            headers=headers,
-            timeout=httpx.Timeout(self.policy.timeout_s),
-            verify=True,
-            follow_redirects=False,
-        )
+        try:
+            self._client = httpx.Client(
+                headers=headers,
+                timeout=httpx.Timeout(self.policy.timeout_s),
+                verify=True,
+                follow_redirects=False,
+            )
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            # A header value httpx cannot encode, or a TLS setup that cannot load (SSL_CERT_FILE
+            # naming a missing or invalid file): local, never retried, never shown with the value.
+            raise ApiError(
+                f"cannot set up the HTTP client for {self.base_url}: {type(exc).__name__}: "
+                f"{self.clean(str(exc))[:200]}",
+                hint="check SSL_CERT_FILE / SSL_CERT_DIR and the token's characters",
+            ) from None
 
     def __enter__(self) -> ApiClient:
         return self
@@ -142,7 +176,8 @@ class ApiClient:
         self._client.close()
 
     def clean(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        """``text`` without any form of the token (raw, escaped, URL-encoded, base64)."""
+        return redact(text, [self._secret])
 
     def _url(self, path_or_url: str) -> str:
         if path_or_url.startswith("/"):
@@ -158,11 +193,14 @@ class ApiClient:
         return self.clean(url[len(self.base_url) :].split("?")[0] or "/")
 
     def _wait(self, resp: httpx.Response | None, attempt: int) -> float | None:
-        """Seconds to wait before retrying, or None when the response must not be retried."""
+        """Seconds to wait before retrying, or None when the response must not be retried.
+        ``resp`` None: a transient transport failure (timeout, dropped connection)."""
         backoff = min(self.policy.max_delay_s, self.policy.base_delay_s * 2.0**attempt)
         jittered = backoff / 2 + self._rng() * backoff / 2
-        if resp is None or resp.status_code >= 500:
-            after = None if resp is None else _retry_after(resp.headers, self._now())
+        if resp is None:
+            return jittered
+        if resp.status_code in TRANSIENT_STATUSES:
+            after = _retry_after(resp.headers, self._now())
             return after if after is not None else jittered
         if resp.status_code in (403, 429) and is_rate_limited(resp):
             after = _retry_after(resp.headers, self._now())
@@ -191,9 +229,16 @@ class ApiClient:
                 resp = self._client.request(method, url, json=json, params=params)
             except httpx.TimeoutException:
                 reason = f"timed out after {self.policy.timeout_s:g}s"
-            except httpx.TransportError as exc:
-                # The exception text may name the URL; never the headers. Masked all the same.
-                reason = f"connection failed ({type(exc).__name__}: {self.clean(str(exc))[:200]})"
+            except _TRANSIENT_TRANSPORT as exc:
+                reason = f"connection lost ({type(exc).__name__}: {self.clean(str(exc))[:200]})"
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+                # Refused, unknown host, TLS failure, an invalid header value ("Illegal header
+                # value b'Bearer ...'"): the next attempt would fail the same way. The text may
+                # quote the header; it is masked in every form.
+                raise ApiError(
+                    f"{shown}: connection failed ({type(exc).__name__}: {self.clean(str(exc))[:200]})",
+                    hint=_local_hint(exc),
+                ) from None
             else:
                 wait = self._wait(resp, attempt - 1)
                 if wait is None:

@@ -35,7 +35,7 @@ class User:
 class Fault:
     method: str
     path: str  # regex searched in the path
-    status: int = 0  # 0: process normally (with ``delay`` before answering)
+    status: int = 0  # 0: process normally (with ``delay`` before answering); -1: hang up, no answer
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     delay: float = 0.0
@@ -144,6 +144,11 @@ class Handler(BaseHTTPRequestHandler):
         fault = forge.take_fault(method, parts.path)
         if fault is not None and fault.barrier is not None:
             fault.barrier.wait(timeout=5)
+        if fault is not None and fault.status == -1:
+            with forge.lock:
+                forge.log.append((method, self.path, -1))
+            self.close_connection = True
+            return
         if fault is not None and fault.status:
             status, extra, body = fault.status, dict(fault.headers), fault.body
         elif parts.path.startswith("/api/v3/"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -104,7 +105,7 @@ def test_real_sleep_honours_retry_after() -> None:
         assert time.monotonic() - start >= 1.0
 
 
-def test_connection_refused() -> None:
+def test_connection_refused_is_not_retried() -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -119,7 +120,9 @@ def test_connection_refused() -> None:
     )
     with pytest.raises(ApiError) as info:
         c.request("GET", "/user")
-    assert "connection failed (ConnectError" in str(info.value) and len(delays) == 3
+    # A refused connection (bad URL, nothing listening) fails the same way every time.
+    assert "connection failed (ConnectError" in str(info.value) and delays == []
+    assert "GITHUB_API_URL" in str(info.value)
     assert TOKEN not in str(info.value)
 
 
@@ -163,3 +166,84 @@ def test_requests_carry_headers_and_verify_tls(server: ForgeServer, forge: Forge
 
     pool = c._client._transport._pool  # type: ignore[attr-defined]
     assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
+
+
+def _requests(forge: Forge, path: str) -> int:
+    """How many requests for ``path`` the server received (counted server-side)."""
+    return sum(1 for _, p, _ in forge.log if p.split("?")[0].endswith(path))
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "sent"),
+    [
+        (500, {}, 1),  # the application failed on this request: the same request fails again
+        (400, {}, 1),
+        (404, {}, 1),
+        (422, {}, 1),
+        (401, {}, 1),
+        (502, {}, 2),
+        (503, {}, 2),
+        (504, {}, 2),
+        (429, {"Retry-After": "1"}, 2),
+        (429, {}, 2),
+    ],
+)
+def test_only_transient_statuses_are_retried(
+    server: ForgeServer, forge: Forge, status: int, headers: dict[str, str], sent: int
+) -> None:
+    forge.faults.append(Fault("GET", "/user", status=status, headers=headers, body={"message": "x"}))
+    delays: list[float] = []
+    resp = client(server, delays).request("GET", "/user")
+    assert _requests(forge, "/user") == sent and len(delays) == sent - 1
+    assert resp.status_code == (200 if sent == 2 else status)
+
+
+def test_invalid_header_value_is_local_and_masked(server: ForgeServer, forge: Forge) -> None:
+    # What a secret stored with `echo` holds. httpx/h11 quote the header as a bytes repr in the
+    # error ("Illegal header value b'Bearer ghp_...\\n'"): that form must be masked too.
+    bad = TOKEN + "\n"
+    delays: list[float] = []
+    c = ApiClient(
+        f"{server.url}/api/v3",
+        {"Authorization": f"Bearer {bad}"},
+        secret=bad,
+        policy=FAST,
+        sleep=delays.append,
+    )
+    with pytest.raises(ApiError) as info:
+        c.request("GET", "/user")
+    text = f"{info.value} {info.value!r} {info.value.hint}"
+    assert "LocalProtocolError" in text and "***" in text
+    assert TOKEN[4:] not in text and "S3cretT0ken" not in text
+    assert delays == [] and not forge.log  # never sent, never retried
+
+
+def test_tls_failure_is_not_retried(server: ForgeServer, forge: Forge) -> None:
+    # https:// to a plain-HTTP server: the TLS handshake fails, and would on every attempt.
+    delays: list[float] = []
+    c = ApiClient(
+        server.url.replace("http://", "https://") + "/api/v3",
+        {"Authorization": f"Bearer {TOKEN}"},
+        secret=TOKEN,
+        policy=FAST,
+        sleep=delays.append,
+    )
+    with pytest.raises(ApiError, match="connection failed"):
+        c.request("GET", "/user")
+    assert delays == [] and not forge.log
+
+
+def test_tls_configuration_error_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing-ca.pem"))
+    with pytest.raises(ApiError) as info:
+        ApiClient("https://api.github.com", {"Authorization": f"Bearer {TOKEN}"}, secret=TOKEN)
+    assert "cannot set up the HTTP client" in str(info.value) and "SSL_CERT_FILE" in str(info.value)
+    assert TOKEN not in str(info.value)
+
+
+def test_dropped_connection_is_retried(server: ForgeServer, forge: Forge) -> None:
+    # The server closes the connection without answering (RemoteProtocolError): transient.
+    forge.faults.append(Fault("GET", "/user", status=-1))
+    delays: list[float] = []
+    assert client(server, delays).request("GET", "/user").status_code == 200
+    assert _requests(forge, "/user") == 2 and len(delays) == 1
