@@ -22,7 +22,7 @@ READONLY_TOKEN = "ghs_ReadOnlyForkT0ken55555555"
 OTHER_TOKEN = "ghp_SomeoneElse00000000000000"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 # Tests do not wait: backoff delays are recorded instead of slept (the policy is still enforced).
-FAST = RetryPolicy(max_attempts=4, max_total_s=30.0, base_delay_s=0.01, max_delay_s=0.05, timeout_s=2.0)
+FAST = RetryPolicy(max_attempts=4, max_total_s=30.0, base_delay_s=0.01, max_delay_s=0.05, timeout_s=10.0)
 
 
 @pytest.fixture(scope="session", autouse=True)
