@@ -153,12 +153,18 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
     sets: dict[str, PredictionSet] = {}
     for key, (raw, pwhere) in raw_preds.items():
         if raw is None:
+            from mlgate.io.mlflow_registry import is_model_uri
             from mlgate.io.models import predict_with_model
 
             name = key.removesuffix(".model")
             source = cfg.candidate if name == "candidate" else cfg.baseline
             assert source is not None
-            sets[name] = predict_with_model(loaded, source, name, eval_data)
+            if is_model_uri(source.model):
+                from mlgate.io.mlflow_models import predict_with_mlflow
+
+                sets[name] = predict_with_mlflow(loaded, source, name, eval_data)
+            else:
+                sets[name] = predict_with_model(loaded, source, name, eval_data)
         else:
             sets[key] = encode_predictions(raw, name=key, task=cfg.task, classes=classes, where=pwhere)
 

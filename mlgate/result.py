@@ -114,6 +114,8 @@ class Provenance:
     inputs: Mapping[str, str]
     git_sha: str | None = None
     config_path: str | None = None
+    # Registry models (MLflow): URI -> registered model, version, alias, run id, flavor, sha256.
+    models: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "config_path": report.provenance.config_path,
                 "inputs": dict(report.provenance.inputs),
                 "git_sha": report.provenance.git_sha,
+                **({"models": dict(report.provenance.models)} if report.provenance.models else {}),
             }
         ),
     }

@@ -36,8 +36,10 @@ def _input_paths(loaded: LoadedConfig, given: Collection[str] = ()) -> dict[str,
     return {v: loaded.resolve(v) for v in values if v is not None}
 
 
-def provenance(loaded: LoadedConfig, given: Collection[str] = ()) -> Provenance:
-    hashes = {}
+def provenance(
+    loaded: LoadedConfig, given: Collection[str] = (), models: Mapping[str, Mapping[str, str]] | None = None
+) -> Provenance:
+    hashes = {uri: origin["sha256"] for uri, origin in (models or {}).items() if "sha256" in origin}
     for shown, real in sorted(_input_paths(loaded, given).items()):
         if real.startswith("git:"):
             # Hash the blob the gates read at that ref, so the scorecard names the exact baseline.
@@ -56,7 +58,13 @@ def provenance(loaded: LoadedConfig, given: Collection[str] = ()) -> Provenance:
         inputs=hashes,
         git_sha=git_sha(loaded.base_dir),
         config_path=loaded.path.name,
+        models=dict(models or {}),
     )
+
+
+def _model_origins(inputs: GateInputs) -> dict[str, Mapping[str, str]]:
+    sets = (inputs.candidate, inputs.baseline)
+    return {p.source: p.origin for p in sets if p is not None and p.origin}
 
 
 def config_id(loaded: LoadedConfig) -> str:
@@ -121,7 +129,7 @@ def run(
         results.append(run_gate(gate, inputs))
     return Report(
         gates=tuple(results),
-        provenance=provenance(loaded, given),
+        provenance=provenance(loaded, given, _model_origins(inputs)),
         mlgate_version=__version__,
         advisory=advisory,
         config_id=config_id(loaded),

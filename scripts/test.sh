@@ -24,7 +24,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating $VENV"
   "$PY" -m venv "$VENV"
 fi
-log "installing mlgate with the all and dev extras"
+# `all` holds the mlflow extra: tests/mlflow start a real `mlflow server` from it.
+log "installing mlgate with the all (ge, skops, onnx, mlflow), dev and spark extras"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[all,dev,spark]"
 

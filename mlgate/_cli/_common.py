@@ -27,12 +27,15 @@ def register_secret(value: str | None) -> None:
 
 def secret_values() -> list[str]:
     """Token values to mask in anything printed (also in --debug tracebacks): every variable of
-    the one list in ``mlgate.publish.tokens`` plus the ``--token`` values of this process."""
+    the one list in ``mlgate.publish.tokens``, MLflow's token and password, and the ``--token``
+    values of this process."""
     import os
 
+    from mlgate.io.mlflow_registry import SECRET_VARS as MLFLOW_SECRET_VARS
     from mlgate.publish.tokens import env_secrets
 
-    return [*env_secrets(os.environ), *_REGISTERED]
+    mlflow = [v for v in (os.environ.get(n) for n in MLFLOW_SECRET_VARS) if v]
+    return [*env_secrets(os.environ), *mlflow, *_REGISTERED]
 
 
 def mask(text: str, extra: list[str] | None = None) -> str:

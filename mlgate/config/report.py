@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from mlgate.config._base import Section
+from mlgate.config.mlflow import MlflowReport
 
 
 class ReportConfig(Section):
@@ -15,3 +16,4 @@ class ReportConfig(Section):
     charts: bool = Field(True, description="Mermaid charts in the markdown scorecard.")
     html: bool = Field(True, description="Write scorecard.html.")
     artifact_url: str | None = Field(None, description="Link to the full report when the comment is cut.")
+    mlflow: MlflowReport | None = Field(None, description="Log each check as an MLflow run.")

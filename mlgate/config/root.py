@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from mlgate.config._base import Section
 from mlgate.config.data import BaselineSource, DataConfig, ModelSource
 from mlgate.config.gates import Gates, SchemaGate
+from mlgate.config.mlflow import MlflowSettings
 from mlgate.config.report import ReportConfig
 from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, Task
 
@@ -31,6 +32,7 @@ class Config(Section):
     baseline: BaselineSource | None = None
     gates: Gates = Field(default_factory=lambda: Gates())
     report: ReportConfig = Field(default_factory=lambda: ReportConfig())
+    mlflow: MlflowSettings | None = Field(None, description="MLflow tracking server settings.")
     allow_outside_repo: bool = Field(
         False,
         description="Allow input and model paths (or symlinks) that lead outside the repository. "

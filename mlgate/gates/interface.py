@@ -43,6 +43,8 @@ class PredictionSet:
     y_pred: np.ndarray
     scores: np.ndarray | None
     source: str
+    # Where a registry model came from (registered model, version, alias, run id, sha256), for provenance.
+    origin: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
