@@ -25,17 +25,19 @@ def baseline() -> None:
 @click.option(
     "-o",
     "--out",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write predictions.csv and metrics.json into (created if missing).",
+    help="Folder to write predictions.csv and metrics.json into (created if missing). Optional when "
+    "an MLflow candidate is promoted to the baseline's alias.",
 )
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def save(config_path: Path, out: Path, debug: bool) -> None:
+def save(config_path: Path, out: Path | None, debug: bool) -> None:
     """Store the candidate's predictions, metrics, data hash and config hash as the new baseline.
 
     Run it on the main branch after a merge and commit the folder; pull requests then compare with it,
-    e.g. baseline.predictions: git:origin/main:baseline/predictions.csv.
+    e.g. baseline.predictions: git:origin/main:baseline/predictions.csv. With MLflow models
+    (candidate.model and baseline.model: models:/NAME@ALIAS) the candidate is registered as a version
+    of NAME and ALIAS moves to it.
     """
     import dataclasses
 
@@ -43,18 +45,33 @@ def save(config_path: Path, out: Path, debug: bool) -> None:
     from mlgate.config import load_config
     from mlgate.inputs import build_inputs
     from mlgate.io.baseline import save_baseline
+    from mlgate.io.mlflow_promote import promote, promotion_target
 
-    _check_baseline_out(out)
+    if out is not None:
+        _check_baseline_out(out)
     loaded = load_config(config_path)
+    target = promotion_target(loaded)
+    if out is None and target is None:
+        raise click.UsageError("--out is required (the baseline is not an MLflow alias to promote to)")
     # The old baseline is not needed (and may not exist yet on the first save): do not load it.
     bare = loaded.config.model_copy(update={"baseline": None})
     inputs = build_inputs(dataclasses.replace(loaded, config=bare))
-    saved = save_baseline(inputs, out, __version__)
-    doc = saved.document
-    click.echo(f"baseline saved: {saved.predictions_path} and {saved.metrics_path}")
-    click.echo(
-        f"  {doc['n_rows']} rows, {len(doc['metrics'])} metrics, eval data sha256 {doc['data_sha256'][:12]}"
-    )
+    if out is not None:
+        saved = save_baseline(inputs, out, __version__)
+        doc = saved.document
+        click.echo(f"baseline saved: {saved.predictions_path} and {saved.metrics_path}")
+        click.echo(
+            f"  {doc['n_rows']} rows, {len(doc['metrics'])} metrics, "
+            f"eval data sha256 {doc['data_sha256'][:12]}"
+        )
+    if target is not None:
+        origin = inputs.candidate.origin if inputs.candidate is not None else {}
+        done = promote(loaded, target, origin.get("model_id"))
+        again = "" if done.created else " (that run was already registered: no new version)"
+        echo(
+            f"promoted: models:/{done.name} version {done.version} (run {done.run_id}) is now "
+            f"@{done.alias}{again}"
+        )
 
 
 def _check_baseline_out(out: Path) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mlgate._cli._common import echo, handle_errors
+from mlgate._cli.mlflow_results import log_results
 from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def check(config_path: Path, out: Path, advisory: bool, debug: bool, publish_to:
           token: str | None, pr: int | None) -> None:
     """Run every configured gate and write the scorecard."""
     report = evaluate(config_path, out, advisory=advisory)
+    log_results(config_path, report, out, pr, debug=debug)
     if publish_to != "none":
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")
         code = publish_report(report, out, markdown, publish_to=publish_to, token=token, pr=pr,
