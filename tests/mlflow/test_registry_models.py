@@ -202,9 +202,10 @@ def test_a_server_named_by_the_config_never_gets_the_token(
     extra = f"mlflow:\n  tracking_uri: {recorder}\n"
     cfg = write_config(demo_project, "models:/credit@champion", None, extra)
     result = check(cli, cfg)
+    assert not [h for h in _Recorder.seen if "s3cr3t-mlflow-token" in str(h)]
+    assert _Recorder.seen == []
     assert result.exit_code == 2
     assert "credentials are only sent to the server the workflow names" in result.output
-    assert _Recorder.seen == []
     assert "s3cr3t-mlflow-token" not in result.output
 
 
