@@ -131,7 +131,9 @@ def connect(loaded: LoadedConfig, where: str) -> Any:
 def failure(exc: BaseException, where: str, server: str) -> InputError:
     """An mlflow or network failure as one input error naming the URI and the server (no secrets)."""
     code = getattr(exc, "error_code", None)
-    text = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+    # mlflow's messages quote the request URL: without the server's user, password and query.
+    text = str(exc).replace(server.rstrip("/"), shown(server).rstrip("/"))
+    text = text.splitlines()[0][:300] if text else type(exc).__name__
     if code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"):
         return InputError(f"{where}: not found on {shown(server)}: {text}")
     if code in ("PERMISSION_DENIED", "UNAUTHENTICATED"):

@@ -159,12 +159,13 @@ def test_signature_not_matching_the_eval_columns(demo_project: Path, mlflow_env:
 def test_unreachable_server_fails_fast(
     demo_project: Path, mlflow_env: Registry, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://alice:pw-in-url-9876@127.0.0.1:{free_port()}")
     start = time.monotonic()
     result = check(cli, write_config(demo_project, "models:/credit@champion", None))
     assert result.exit_code == 2
     says = "candidate.model: models:/credit@champion: cannot reach the MLflow tracking server"
     assert says in result.output
+    assert "pw-in-url-9876" not in result.output and "Traceback" not in result.output
     assert time.monotonic() - start < 60
 
 
