@@ -148,8 +148,10 @@ def test_fork_safe_publisher_never_runs_pull_request_code() -> None:
     # No checkout, no local or third-party action that could come from the fork.
     assert uses == ["actions/setup-python", "actions/download-artifact"]
     runs = [s["run"] for s in job["steps"] if "run" in s]
-    assert runs == [f'python -m pip install "mlgate=={__version__}"',
-                    'mlgate publish "$REPORT_DIR" --publish github --from-json']
+    # mlgate by exact version without dependencies, the rest hashed (tests/ci/test_pinning.py).
+    assert f'--only-binary=:all: --no-deps "mlgate=={__version__}"' in runs[0]
+    assert "--require-hashes" in runs[0]
+    assert runs[1:] == ['mlgate publish "$REPORT_DIR" --publish github --from-json']
     download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
     # The artifact lands outside the workspace and is read as data only.
     assert download["with"]["path"].startswith("${{ runner.temp }}")
