@@ -47,7 +47,13 @@ class CIContext:
     # workflow_run without pull_requests (fork PRs): where the head came from, to look the PR up.
     head_owner: str | None = None
     head_branch: str | None = None
+    # "owner/repo" the head commit lives in (a fork's full name), to check a pull request found by
+    # head owner/branch really comes from there.
+    head_repo: str | None = None
     is_fork: bool = False
+    # workflow_run: the run that triggered this one (the pull request's own run, which computed
+    # the report), from the event payload; never from a report or artifact.
+    source_run_url: str | None = None
 
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> CIContext:
@@ -88,6 +94,18 @@ def _github(env: Mapping[str, str]) -> CIContext:
     event_name = env.get("GITHUB_EVENT_NAME") or None
     payload = _read_event(env.get("GITHUB_EVENT_PATH"))
     pr_number, head_sha, head_owner, head_branch, is_fork = _from_payload(event_name, payload, repo)
+    source_run_url = None
+    if event_name == "workflow_run":
+        run_id = _dig(payload, "workflow_run", "id")
+        if isinstance(run_id, int) and not isinstance(run_id, bool) and run_id > 0 and repo:
+            # Built from the numeric id and this repository (where fork runs live too), not taken
+            # from the payload's html_url.
+            source_run_url = f"{server}/{repo}/actions/runs/{run_id}"
+    head_repo = _str(
+        _dig(payload, "workflow_run", "head_repository", "full_name")
+        if event_name == "workflow_run"
+        else _dig(payload, "pull_request", "head", "repo", "full_name")
+    )
     return CIContext(
         kind=CIKind.GITHUB,
         api_url=(env.get("GITHUB_API_URL") or DEFAULT_GITHUB_API).rstrip("/"),
@@ -101,7 +119,9 @@ def _github(env: Mapping[str, str]) -> CIContext:
         output_file=_path(env.get("GITHUB_OUTPUT")),
         head_owner=head_owner,
         head_branch=head_branch,
+        head_repo=head_repo,
         is_fork=is_fork,
+        source_run_url=source_run_url,
     )
 
 

@@ -98,10 +98,14 @@ def publish_report(
     debug: bool,
     artifact_url: str | None = None,
     environ: dict[str, str] | None = None,
+    computed_here: bool = True,
+    status_context: str | None = None,
 ) -> int | None:
-    """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code)."""
+    """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code).
+    ``computed_here``: this process ran the gates (``mlgate check``); ``mlgate publish`` passes
+    False. A report that does not belong to the event's pull request raises PublishRefused (exit 2)."""
     from mlgate.ci import CIContext, CIKind
-    from mlgate.publish import PublishRequest, Target, publish, resolve_target
+    from mlgate.publish import PublishRefused, PublishRequest, Target, publish, resolve_target
 
     env = dict(os.environ if environ is None else environ)
     try:
@@ -118,9 +122,16 @@ def publish_report(
         kind = CIKind.GITHUB if target is Target.GITHUB else CIKind.GITLAB
         ctx = (detected if detected.kind is kind else CIContext.for_kind(kind, env)).with_pr(pr)
         request = PublishRequest(
-            report=report, markdown=markdown, report_dir=report_dir, artifact_url=artifact_url or ctx.run_url
+            report=report,
+            markdown=markdown,
+            report_dir=report_dir,
+            artifact_url=artifact_url or ctx.source_run_url or ctx.run_url,
+            computed_here=computed_here,
+            status_context=status_context,
         )
         result = publish(request, target=target, ctx=ctx, token=token, environ=env)
+    except PublishRefused:
+        raise
     except Exception as exc:  # noqa: BLE001 - publishing must never change the verdict
         from mlgate.errors import MlgateError
 
@@ -153,6 +164,23 @@ def artifact_url_from_config(config_path: Path) -> str | None:
         return None
 
 
+# Events that run the base branch's workflow with a write token on what a pull request produced.
+PRIVILEGED_EVENTS = ("workflow_run", "pull_request_target")
+
+
+def _context_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from mlgate.publish.body import CONTEXT_LIMIT, plain
+
+    if value is None:
+        return None
+    if not value.strip() or plain(value, CONTEXT_LIMIT) != value:
+        raise click.BadParameter(
+            f"a name of 1 to {CONTEXT_LIMIT} visible characters, without control characters or "
+            "leading/trailing spaces (e.g. mlgate/fork-report)"
+        )
+    return value
+
+
 @click.command("publish")
 @click.argument("report_dir", type=click.Path(path_type=Path))
 @publish_options
@@ -162,6 +190,14 @@ def artifact_url_from_config(config_path: Path) -> str | None:
     is_flag=True,
     help="Re-render the comment from scorecard.json instead of posting scorecard.md as written "
     "(use for reports from untrusted runs, e.g. fork pull requests).",
+)
+@click.option(
+    "--status-context",
+    default=None,
+    metavar="NAME",
+    callback=_context_option,
+    help="Commit status context (default: mlgate/reported). The report cannot choose it, and a "
+    "report read from a directory never sets a passing status.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
 @handle_errors
@@ -173,6 +209,7 @@ def publish_cmd(
     pr: int | None,
     artifact_url: str | None,
     from_json: bool,
+    status_context: str | None,
     debug: bool,
 ) -> None:
     """Publish an existing report directory (written by 'mlgate check -o DIR') without rerunning gates.
@@ -185,6 +222,11 @@ def publish_cmd(
     from mlgate.render.markdown import render_markdown
 
     report, markdown = load_report_dir(report_dir)
+    event = os.environ.get("GITHUB_EVENT_NAME")
+    if not from_json and event in PRIVILEGED_EVENTS:
+        # A write token and a report another run wrote: its markdown is never posted as written.
+        click.echo(f"mlgate: note: --from-json implied on {event} events", err=True)
+        from_json = True
     if from_json:
         markdown = render_markdown(report, artifact_url=artifact_url)
     code = publish_report(
@@ -197,5 +239,7 @@ def publish_cmd(
         require=require_publish,
         debug=debug,
         artifact_url=artifact_url,
+        computed_here=False,
+        status_context=status_context,
     )
     sys.exit(code or 0)

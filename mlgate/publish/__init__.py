@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.ci import CIContext, CIKind
-from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest, Target
+from mlgate.publish.interface import (
+    Publisher,
+    PublishError,
+    PublishOutcome,
+    PublishRefused,
+    PublishRequest,
+    Target,
+)
 from mlgate.publish.tokens import GITHUB_TOKEN_VARS, GITLAB_TOKEN_VARS, check_token, pick_token
 
 __all__ = [
     "PublishError",
     "PublishOutcome",
+    "PublishRefused",
     "PublishRequest",
     "PublishResult",
     "Publisher",
@@ -107,13 +115,23 @@ def publish(
     environ: Mapping[str, str],
     client_kw: Mapping[str, Any] | None = None,
 ) -> PublishResult:
-    """Run every publisher for ``target`` (already resolved, not ``auto``); collect what failed."""
+    """Run every publisher for ``target`` (already resolved, not ``auto``); collect what failed.
+    :class:`PublishRefused` (the report does not belong to this pull request) is raised before
+    anything is written."""
     outcomes: list[PublishOutcome] = []
     failures: list[PublishError] = []
+    publishers: list[Publisher] = []
     for pub in _publishers(target, ctx, token, environ, client_kw or {}):
         if isinstance(pub, PublishError):
             failures.append(pub)
             continue
+        try:
+            pub.check(request)
+        except PublishError as exc:
+            failures.append(exc)
+            continue
+        publishers.append(pub)
+    for pub in publishers:
         try:
             outcomes.append(pub.publish(request))
         except PublishError as exc:

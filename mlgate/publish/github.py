@@ -3,6 +3,12 @@
 REST endpoints (API version 2022-11-28): issue comments (list/create/update/delete), ``GET /user``,
 ``POST /repos/{owner}/{repo}/check-runs`` and ``POST /repos/{owner}/{repo}/statuses/{sha}``.
 The base URL comes from ``GITHUB_API_URL`` so GitHub Enterprise Server (``/api/v3``) works too.
+
+A report this process did not compute (``mlgate publish DIR``: often a fork's artifact) never turns
+green: branch protection accepts a required check that is "successful, skipped, or neutral"
+(GitHub docs, "About protected branches"), so such a report sets only a commit status that is
+``failure``/``error`` or, when it reports a pass, ``pending`` -- never a check run, whose
+conclusions include ``neutral`` and ``skipped`` -- under a context the workflow chooses.
 """
 
 from __future__ import annotations
@@ -10,7 +16,17 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.ci import CIContext
-from mlgate.publish.body import GITHUB_CHECK_SUMMARY_LIMIT, GITHUB_COMMENT_LIMIT, fit
+from mlgate.publish.body import (
+    CHECK_TITLE_LIMIT,
+    CONTEXT_LIMIT,
+    GITHUB_CHECK_SUMMARY_LIMIT,
+    GITHUB_COMMENT_LIMIT,
+    STATUS_DESCRIPTION_LIMIT,
+    fit,
+    plain,
+    reported_banner,
+    utf8_bytes,
+)
 from mlgate.publish.http import ApiClient, ApiError, RetryPolicy, error_message
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.publish.sticky import Note, upsert
@@ -27,8 +43,30 @@ FORK_HINT = (
 )
 
 
+# The context of a report read from a directory when the workflow names none (--status-context):
+# fixed, so an artifact cannot pose as the check a branch protection rule requires.
+REPORTED_CONTEXT = "mlgate/reported"
+
+
 def status_context(report: Report) -> str:
-    return f"mlgate/{report.config_id}"
+    return plain(f"mlgate/{report.config_id}", CONTEXT_LIMIT)
+
+
+def context_for(request: PublishRequest) -> str:
+    if request.status_context:
+        return plain(request.status_context, CONTEXT_LIMIT)
+    return status_context(request.report) if request.computed_here else REPORTED_CONTEXT
+
+
+def _reported_verdict(report: Report) -> tuple[str, str]:
+    """(commit status state, description) for a report computed elsewhere: never ``success``."""
+    status, n = report.status, len(report.blocking_checks())
+    if status is Status.ERROR:
+        return "error", "reported by the pull request's run: could not evaluate every gate"
+    if status is Status.FAIL and not report.advisory:
+        return "failure", f"reported by the pull request's run: {n} blocking check(s) failed"
+    said = "all gates passed" if status is Status.PASS else f"{n} check(s) failed (advisory)"
+    return "pending", f"the pull request's run reports: {said} (not computed here, so never green)"
 
 
 def _verdict(report: Report) -> tuple[str, str, str]:
@@ -101,6 +139,7 @@ class GitHubPublisher(Publisher):
             )
         self.ctx, self.token, self.policy, self.bot_login = ctx, token, policy, bot_login
         self.client_kw = client_kw
+        self._checked: str | None = None
 
     def _client(self) -> ApiClient:
         return ApiClient(
@@ -125,12 +164,31 @@ class GitHubPublisher(Publisher):
         # 403 "Resource not accessible by integration": an installation token (GITHUB_TOKEN, apps).
         return self.bot_login
 
+    def check(self, request: PublishRequest) -> None:
+        """A report from another run in a ``workflow_run``: the payload lists no pull request for
+        forks, and a ``--pr`` may come from the artifact, so the pull request is found (or checked)
+        through the API before anything is written (mlgate.publish.pull_request)."""
+        if request.computed_here or self.ctx.event_name != "workflow_run":
+            return
+        from dataclasses import replace
+
+        from mlgate.publish.pull_request import verified_pull_request
+
+        with self._client() as api:
+            try:
+                number = verified_pull_request(api, self.ctx, request.report.provenance.git_sha)
+            except ApiError as exc:
+                raise self._explain(exc, "find the pull request of the workflow run") from None
+        self.ctx = replace(self.ctx, pr_number=number)
+        self._checked = f"pull request #{number}: head {str(self.ctx.head_sha)[:12]} checked"
+
     def publish(self, request: PublishRequest) -> PublishOutcome:
         report, repo = request.report, self.ctx.repository
         assert repo is not None
-        actions: list[str] = []
+        actions: list[str] = [self._checked] if self._checked else []
         warnings: list[str] = []
         errors: list[PublishError] = []
+        banner = "" if request.computed_here else reported_banner(self.ctx.source_run_url)
         with self._client() as api:
             identity = self._identity(api)
             if self.ctx.pr_number is None:
@@ -139,7 +197,13 @@ class GitHubPublisher(Publisher):
                     "(pass --pr NUMBER to choose one)"
                 )
             else:
-                body = fit(report, request.markdown, GITHUB_COMMENT_LIMIT, artifact_url=request.artifact_url)
+                body = fit(
+                    report,
+                    request.markdown,
+                    GITHUB_COMMENT_LIMIT,
+                    artifact_url=request.artifact_url,
+                    banner=banner,
+                )
                 store = _Comments(api, repo, self.ctx.pr_number)
                 try:
                     what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
@@ -172,21 +236,30 @@ class GitHubPublisher(Publisher):
 
     def _status(self, api: ApiClient, report: Report, request: PublishRequest) -> str:
         """A check run when the token may create one (GitHub App / Actions token with checks: write),
-        else a commit status (any token with statuses: write)."""
+        else a commit status (any token with statuses: write). A report computed elsewhere: a commit
+        status that is never green (module docstring)."""
         repo, sha = self.ctx.repository, self.ctx.head_sha
+        context = context_for(request)
+        if not request.computed_here:
+            state, description = _reported_verdict(report)
+            return self._commit_status(api, state, context, description, self.ctx.source_run_url)
         state, conclusion, description = _verdict(report)
         summary = fit(
             report,
             render_markdown(report, details=False, artifact_url=request.artifact_url),
             GITHUB_CHECK_SUMMARY_LIMIT,
             artifact_url=request.artifact_url,
+            measure=utf8_bytes,
         )
         payload: dict[str, Any] = {
-            "name": status_context(report),
+            "name": context,
             "head_sha": sha,
             "status": "completed",
             "conclusion": conclusion,
-            "output": {"title": f"{report.title}: {report.status.value}"[:255], "summary": summary},
+            "output": {
+                "title": plain(f"{report.title}: {report.status.value}", CHECK_TITLE_LIMIT),
+                "summary": summary,
+            },
         }
         if self.ctx.run_url:
             payload["details_url"] = self.ctx.run_url
@@ -196,12 +269,19 @@ class GitHubPublisher(Publisher):
             return f"check run {conclusion}: {data.get('html_url') or data.get('id')}"
         if resp.status_code not in (403, 404, 422):
             api.expect(resp, "POST", (201,))
-        status_payload: dict[str, Any] = {
+        return self._commit_status(api, state, context, description, self.ctx.run_url)
+
+    def _commit_status(
+        self, api: ApiClient, state: str, context: str, description: str, target_url: str | None
+    ) -> str:
+        payload: dict[str, Any] = {
             "state": state,
-            "context": status_context(report),
-            "description": description[:140],
+            "context": context,
+            "description": plain(description, STATUS_DESCRIPTION_LIMIT),
         }
-        if self.ctx.run_url:
-            status_payload["target_url"] = self.ctx.run_url
-        api.json("POST", f"/repos/{repo}/statuses/{sha}", json=status_payload, ok=(201,))
-        return f"commit status {state} ({status_context(report)})"
+        if target_url:
+            payload["target_url"] = target_url
+        api.json(
+            "POST", f"/repos/{self.ctx.repository}/statuses/{self.ctx.head_sha}", json=payload, ok=(201,)
+        )
+        return f"commit status {state} ({context})"

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mlgate.ci import CIContext
-from mlgate.publish.body import GITLAB_NOTE_LIMIT, fit
+from mlgate.publish.body import GITLAB_NOTE_LIMIT, fit, reported_banner
 from mlgate.publish.http import ApiClient, ApiError, RetryPolicy
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.publish.sticky import Note, upsert
@@ -81,7 +81,13 @@ class GitLabPublisher(Publisher):
             try:
                 me = api.json("GET", "/user", ok=(200,))
                 identity = str(me.get("id", "")) if isinstance(me, dict) else ""
-                body = fit(report, request.markdown, GITLAB_NOTE_LIMIT, artifact_url=request.artifact_url)
+                body = fit(
+                    report,
+                    request.markdown,
+                    GITLAB_NOTE_LIMIT,
+                    artifact_url=request.artifact_url,
+                    banner="" if request.computed_here else reported_banner(None),
+                )
                 store = _Notes(api, self.ctx.repository, self.ctx.pr_number)
                 what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
             except ApiError as exc:

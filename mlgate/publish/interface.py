@@ -7,10 +7,15 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlgate.errors import PublishError
+from mlgate.errors import InputError, PublishError
 from mlgate.result import Report
 
-__all__ = ["PublishError", "PublishOutcome", "PublishRequest", "Publisher", "Target"]
+__all__ = ["PublishError", "PublishOutcome", "PublishRefused", "PublishRequest", "Publisher", "Target"]
+
+
+class PublishRefused(InputError):
+    """The report does not belong where the event says to publish it (another commit, no such open
+    pull request): exit 2, never a warning, since publishing it would mislead the reviewers."""
 
 
 class Target(str, enum.Enum):
@@ -31,6 +36,13 @@ class PublishRequest:
     report_dir: Path
     # Where the full report can be found when the comment had to be cut (CI run / job artifacts).
     artifact_url: str | None = None
+    # True only when this process ran the gates. A report read from a directory (often another
+    # run's artifact, written by the pull request's own code) never sets a passing status or check
+    # run, and its comment says who reported it. False by default: trust is opted into.
+    computed_here: bool = False
+    # Commit status context / check-run name; None: ``mlgate/<config id>`` for a report computed
+    # here, a fixed name for others (a report cannot choose which required check it reports as).
+    status_context: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,12 @@ class Publisher(ABC):
     """Sends a report somewhere. Raises :class:`PublishError` (never anything else on purpose)."""
 
     name: str
+
+    def check(self, request: PublishRequest) -> None:
+        """Before any publisher writes anything: raise :class:`PublishRefused` when ``request`` does
+        not belong where this publisher would put it (or :class:`PublishError` when that cannot be
+        found out). Default: nothing to check."""
+        return None
 
     @abstractmethod
     def publish(self, request: PublishRequest) -> PublishOutcome:

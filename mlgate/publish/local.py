@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.ci import CIContext
-from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, utf8_bytes
+from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, reported_banner, utf8_bytes
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.render.escape import annotation, annotation_property, plain
 from mlgate.result import Check, GateResult, Report, Status
@@ -90,6 +90,7 @@ class GitHubLocalPublisher(Publisher):
                 STEP_SUMMARY_BYTES - 2,
                 artifact_url=request.artifact_url,
                 measure=utf8_bytes,
+                banner="" if request.computed_here else reported_banner(self.ctx.source_run_url),
             )
             _append(self.ctx.step_summary, text + "\n", "GITHUB_STEP_SUMMARY")
             actions.append("step summary written")

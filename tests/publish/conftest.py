@@ -84,9 +84,16 @@ def make_report(
     )
 
 
-def make_request(report: Report, tmp_path: Path, artifact_url: str | None = None) -> PublishRequest:
+def make_request(
+    report: Report, tmp_path: Path, artifact_url: str | None = None, *, computed_here: bool = True
+) -> PublishRequest:
+    """What ``mlgate check`` publishes (computed in this process) unless ``computed_here=False``."""
     return PublishRequest(
-        report=report, markdown=render_markdown(report), report_dir=tmp_path, artifact_url=artifact_url
+        report=report,
+        markdown=render_markdown(report),
+        report_dir=tmp_path,
+        artifact_url=artifact_url,
+        computed_here=computed_here,
     )
 
 

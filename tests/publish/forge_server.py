@@ -44,8 +44,23 @@ class Fault:
 
 
 @dataclass
+class Pull:
+    """An open (or closed) pull request of octo/repo, from ``head_repo``'s branch ``head_ref``."""
+
+    number: int
+    head_sha: str
+    head_ref: str = "feature"
+    head_repo: str = "mallory/repo"
+    state: str = "open"
+    merge_commit_sha: str | None = None
+
+
+@dataclass
 class Forge:
     users: dict[str, User] = field(default_factory=dict)
+    pulls: dict[int, Pull] = field(default_factory=dict)
+    # Commits the API knows beyond pull request heads: sha -> parent shas (merge commits).
+    commits: dict[str, list[str]] = field(default_factory=dict)
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     notes: dict[int, dict[str, Any]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
@@ -253,7 +268,64 @@ class Handler(BaseHTTPRequestHandler):
                 if method == "DELETE":
                     del forge.comments[c["id"]]
                     return 204, {}, None
+            m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/pulls", path)
+            if m and method == "GET":
+                # GitHub filters on head "user:ref-name" and state (default open).
+                head = query.get("head", [None])[0]
+                state = query.get("state", ["open"])[0]
+                items = [
+                    self._gh_pull(pr, m.group(1), m.group(2), simple=True)
+                    for pr in sorted(forge.pulls.values(), key=lambda p: p.number)
+                    if (state == "all" or pr.state == state)
+                    and (head is None or head == f"{pr.head_repo.split('/')[0]}:{pr.head_ref}")
+                ]
+                return _page(items, query, forge.page_size, url, gitlab=False)
+            m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/pulls/(\d+)", path)
+            if m and method == "GET":
+                pr = forge.pulls.get(int(m.group(3)))
+                if pr is None:
+                    return _gh_error(404, "Not Found")
+                return 200, {}, self._gh_pull(pr, m.group(1), m.group(2), simple=False)
+            m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/commits/([^/]+)", path)
+            if m and method == "GET":
+                parents = forge.commits.get(m.group(3))
+                if parents is None:
+                    return (
+                        404,
+                        {},
+                        {
+                            "message": "No commit found for SHA: " + m.group(3),
+                            "documentation_url": DOCS,
+                            "status": "404",
+                        },
+                    )
+                return (
+                    200,
+                    {},
+                    specs.github_object(
+                        "commit",
+                        sha=m.group(3),
+                        parents=[{"sha": sha, "url": f"{url}/{sha}"} for sha in parents],
+                    ),
+                )
             m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/statuses/([0-9a-f]+)", path)
+            if m and method == "POST" and len(body.get("description") or "") > 140:
+                return (
+                    422,
+                    {},
+                    {
+                        "message": "Validation Failed",
+                        "documentation_url": DOCS,
+                        "errors": [
+                            {
+                                "resource": "Status",
+                                "code": "custom",
+                                "field": "description",
+                                "message": "description is too long (maximum is 140 characters)",
+                            }
+                        ],
+                    },
+                )
             if m and method == "POST":
                 forge.statuses.append({"sha": m.group(3), **body})
                 return (
@@ -272,6 +344,25 @@ class Handler(BaseHTTPRequestHandler):
             if m and method == "POST":
                 if not user.app:
                     return _gh_error(403, "You must authenticate via a GitHub App.")
+                summary = str((body.get("output") or {}).get("summary", ""))
+                if len(summary.encode("utf-8")) > 65535:
+                    # The limit is on bytes, whatever the docs say (github/docs#35252).
+                    return (
+                        422,
+                        {},
+                        {
+                            "message": "Validation Failed",
+                            "documentation_url": DOCS,
+                            "errors": [
+                                {
+                                    "resource": "CheckRun",
+                                    "code": "custom",
+                                    "field": "summary",
+                                    "message": "summary exceeds a maximum bytesize of 65535",
+                                }
+                            ],
+                        },
+                    )
                 forge.check_runs.append(body)
                 return (
                     201,
@@ -286,6 +377,29 @@ class Handler(BaseHTTPRequestHandler):
                     ),
                 )
         return _gh_error(404, "Not Found")
+
+    def _gh_pull(self, pr: Pull, owner: str, repo: str, *, simple: bool) -> dict[str, Any]:
+        head_owner = pr.head_repo.split("/")[0]
+        head = specs.github_object("pull-request-simple")["head"]
+        head.update(
+            label=f"{head_owner}:{pr.head_ref}",
+            ref=pr.head_ref,
+            sha=pr.head_sha,
+            repo={
+                **head["repo"],
+                "full_name": pr.head_repo,
+                "name": pr.head_repo.split("/")[1],
+                "owner": {**head["repo"]["owner"], "login": head_owner},
+            },
+        )
+        return specs.github_object(
+            "pull-request-simple" if simple else "pull-request",
+            number=pr.number,
+            state=pr.state,
+            head=head,
+            merge_commit_sha=pr.merge_commit_sha,
+            html_url=f"https://github.example/{owner}/{repo}/pull/{pr.number}",
+        )
 
     def _gh_comment(self, c: dict[str, Any], owner: str, repo: str) -> dict[str, Any]:
         base = f"{self.forge.base_url}/api/v3/repos/{owner}/{repo}"

@@ -86,13 +86,18 @@ def github_env(
 def test_publish_dir_posts_comment_and_status(
     report_dir: Path, server: ForgeServer, forge: Forge, tmp_path: Path
 ) -> None:
+    from mlgate.publish.body import reported_banner
+
     expected = json.loads((report_dir / "scorecard.json").read_text())
     res = run_cli(["publish", str(report_dir)], env=github_env(server, tmp_path, token=TOKEN))
     assert res.exit_code == 0, res.output
     [comment] = forge.pr_comments(7)
-    assert comment["body"] == (report_dir / "scorecard.md").read_text()
+    first, rest = (report_dir / "scorecard.md").read_text().split("\n", 1)
+    assert comment["body"] == f"{first}\n{reported_banner(None)}\n\n{rest}"
     assert forge.statuses[0]["sha"] == SHA  # the PR head, not the merge commit GITHUB_SHA
-    assert forge.statuses[0]["state"] == {"pass": "success", "fail": "failure"}[expected["status"]]
+    # A report read from a directory never turns green (test_fork_publish.py).
+    assert forge.statuses[0]["state"] == {"pass": "pending", "fail": "failure"}[expected["status"]]
+    assert forge.statuses[0]["context"] == "mlgate/reported"
     outputs = (tmp_path / "output.txt").read_text()
     assert f"status={expected['status']}\nexit-code={expected['exit_code']}\n" in outputs
     assert str(report_dir) in outputs

@@ -11,7 +11,7 @@ from mlgate.publish.body import GITHUB_COMMENT_LIMIT, utf16_units
 from mlgate.publish.github import GitHubPublisher
 from mlgate.publish.interface import PublishError
 from mlgate.render.markdown import marker
-from mlgate.result import Status
+from mlgate.result import GateResult, Report, Status
 from tests.publish.conftest import (
     APP_TOKEN,
     FAST,
@@ -203,3 +203,24 @@ def test_other_users_token_cannot_edit_ours(server: ForgeServer, forge: Forge, t
     publisher(server, OTHER_TOKEN).publish(make_request(make_report(status=Status.PASS), tmp_path))
     bodies = {c["user"].login: c["body"] for c in forge.pr_comments(7)}
     assert "FAIL" in bodies["mlgate-bot"] and "PASS" in bodies["mallory"]
+
+
+def test_check_run_fields_fit_the_api_limits(server: ForgeServer, forge: Forge, tmp_path: Path) -> None:
+    # The check-run summary limit counts UTF-8 bytes (github/docs#35252): 120 gates whose summaries
+    # are emoji fit in 65,535 UTF-16 units but not in 65,535 bytes. The title is plain text.
+    base = make_report()
+    gates = tuple(
+        GateResult(name=f"g{i}", summary="😀" * 199, checks=base.gates[0].checks) for i in range(120)
+    )
+    report = Report(
+        gates=gates,
+        provenance=base.provenance,
+        mlgate_version="0.1.0",
+        config_id="mlgate.yaml",
+        title="Model\n::error::forged\u202e " + "t" * 400,
+    )
+    publisher(server, APP_TOKEN).publish(make_request(report, tmp_path))
+    [run] = forge.check_runs
+    assert len(run["output"]["summary"].encode("utf-8")) <= 65535
+    title = run["output"]["title"]
+    assert len(title) <= 255 and "\n" not in title and "\u202e" not in title and title.endswith("…")

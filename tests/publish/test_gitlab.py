@@ -107,3 +107,11 @@ def test_detect_from_gitlab_env() -> None:
         "abc",
     )
     assert ctx.run_url == "https://gl.example/g/p/-/jobs/9/artifacts/browse"
+
+
+def test_report_from_a_directory_says_so(server: ForgeServer, forge: Forge, tmp_path: Path) -> None:
+    pub = GitLabPublisher(gitlab_ctx(server.url), TOKEN, policy=FAST)
+    pub.publish(make_request(make_report(), tmp_path, computed_here=False))
+    [note] = forge.notes.values()
+    first, second = note["body"].split("\n")[:2]
+    assert first.startswith("<!-- mlgate:scorecard") and second.startswith("> **Reported by another run**")

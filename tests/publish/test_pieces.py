@@ -63,6 +63,14 @@ def test_detect_workflow_run(tmp_path: Path) -> None:
     }
     ctx = CIContext.detect(_env(tmp_path, "workflow_run", payload))
     assert (ctx.pr_number, ctx.head_sha, ctx.is_fork) == (4, SHA, False)
+    assert ctx.source_run_url is None  # no run id in the payload: no link
+    payload["workflow_run"].update(id=77, html_url="https://e.vil/run")  # type: ignore[attr-defined]
+    ctx = CIContext.detect(_env(tmp_path, "workflow_run", payload))
+    # The link to the reporting run is built from its numeric id, never taken from a URL.
+    assert ctx.source_run_url == "https://github.com/octo/repo/actions/runs/77"
+    assert ctx.head_repo == "octo/repo"
+    payload["workflow_run"]["id"] = "77/../../evil"  # type: ignore[index]
+    assert CIContext.detect(_env(tmp_path, "workflow_run", payload)).source_run_url is None
     payload["workflow_run"]["pull_requests"] = []  # type: ignore[index]  # what GitHub sends for forks
     assert CIContext.detect(_env(tmp_path, "workflow_run", payload)).pr_number is None
 
