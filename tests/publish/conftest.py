@@ -30,6 +30,11 @@ def _github_openapi_present() -> None:
     require(
         GITHUB_SPEC.is_file(), "node_modules/@octokit/openapi is missing (scripts/install-tools.sh: npm ci)"
     )
+    # Load the 13 MB description now, not while the first request waits (tests with short client
+    # timeouts would time out on it).
+    from tests.publish.forge_specs import github_openapi
+
+    github_openapi()
 
 
 @pytest.fixture
