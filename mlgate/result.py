@@ -61,6 +61,11 @@ class Check:
     ci_low: float | None = None
     ci_high: float | None = None
     p_value: float | None = None
+    # Power of a comparison: the true drop it blocks with 80% probability, and (inconclusive only) about
+    # how many eval rows would decide; which family a multiplicity correction of p_value covered.
+    mde: float | None = None
+    rows_needed: int | None = None
+    family: str | None = None
     # Gate-specific, JSON-serialisable extras (example rows, bins, group sizes); optional in the contract.
     details: Mapping[str, Any] = field(default_factory=dict)
 
@@ -178,6 +183,9 @@ CHECK_VALUE_FIELDS = (
     "ci_low",
     "ci_high",
     "p_value",
+    "mde",
+    "rows_needed",
+    "family",
 )
 
 

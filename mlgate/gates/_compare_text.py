@@ -49,6 +49,51 @@ def status_of(outcome: Outcome, severity: str) -> Status:
     return Status.PASS
 
 
+def rule_note(rule: str, confidence: float) -> str:
+    """The scorecard's note on how a comparison is decided."""
+    a = (1.0 - confidence) / 2.0
+    if rule == "margin":
+        return (
+            f"Decision rule 'margin' (three zones at the allowed drop): a check fails when the "
+            f"{confidence:.0%} interval of the change lies beyond the allowed drop (one-sided p < {a:.3g}; "
+            f"a true drop equal to the allowed drop blocks at most {a:.3g} of the time), passes when it "
+            "lies within it, and is inconclusive (a warning) otherwise."
+        )
+    if rule == "evidence":
+        return (
+            f"Decision rule 'evidence': a check fails only when the regression is past the allowed drop "
+            f"and significant (one-sided p < {a:.3g}: the interval excludes zero); past the allowed drop "
+            "without significance it warns (inconclusive)."
+        )
+    return "Decision rule 'strict': the whole interval must stay within the allowed drop (non-inferiority)."
+
+
+def power(
+    cmp: Comparison, allowed: float | None, alpha: float, outcome: Outcome
+) -> tuple[float | None, int | None]:
+    """(minimum detectable drop at 80% power, rows that would decide when inconclusive)."""
+    if allowed is None:
+        return None, None
+    mde = cmp.test.mde(allowed, alpha)
+    rows = cmp.test.rows_needed(allowed, alpha, cmp.n) if outcome is Outcome.INCONCLUSIVE else None
+    return (mde if math.isfinite(mde) else None), rows
+
+
+def power_text(sentence_: str, mde: float | None, rows: int | None, outcome: Outcome) -> str:
+    """The sentence with its power added before the final period: the drop it detects at 80% power
+    and, when inconclusive, about how many eval rows would decide."""
+    if mde is None:
+        return sentence_
+    text = f"detects a drop of {fmt(mde)} with 80% power"
+    if outcome is Outcome.INCONCLUSIVE:
+        text += (
+            f"; about {rows} eval rows would decide"
+            if rows is not None
+            else "; no number of rows decides an estimate on the margin"
+        )
+    return f"{sentence_[:-1]} ({text})."
+
+
 def sentence(
     what: str,
     cmp: Comparison,
@@ -59,11 +104,21 @@ def sentence(
     alpha: float,
     p: float,
     p_label: str = "p",
+    rule: str = "evidence",
 ) -> str:
     """One sentence for the verdict; ``what`` is e.g. 'accuracy' or 'accuracy on purpose = car'."""
     head = change(what, cmp)
     ci = interval(cmp, confidence)
     limit = f"the allowed drop of {fmt(allowed)}"
+    if rule == "margin" and outcome is not Outcome.REPORTED:
+        if outcome is Outcome.FAIL:
+            return f"{head}; the {ci} lies beyond {limit} ({p_label} {fmt_p(p)}): regression shown."
+        if outcome is Outcome.PASS:
+            return f"{head}; the {ci} lies within {limit}."
+        return (
+            f"{head}; the {ci} includes {limit} ({p_label} {fmt_p(p)} for a drop beyond it, needs "
+            f"< {alpha:.3g}): inconclusive on {cmp.n} rows."
+        )
     if outcome is Outcome.FAIL and cmp.worse_by > (allowed or 0.0) and math.isfinite(p) and p < alpha:
         return f"{head}, more than {limit}, and significantly so ({p_label} {fmt_p(p)}, {ci})."
     if outcome is Outcome.FAIL:  # strict rule

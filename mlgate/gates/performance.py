@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import fmt, sentence, status_of
+from mlgate.gates._compare_text import fmt, power, power_text, rule_note, sentence, status_of
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
@@ -82,6 +82,9 @@ class PerformanceGate(Gate):
             raise InputError(f"performance: baseline: {inputs.problems['baseline']}")
         cells = self._spark_cells(inputs, list(gate.metrics))
         comps, notes = self._compare(inputs, gate, cells)
+        adjusted, family = _family(gate, comps)
+        if family:
+            notes.append(family)
         checks: list[Check] = []
         for metric, th in gate.metrics.items():
             cmp = comps.get(metric)
@@ -98,7 +101,15 @@ class PerformanceGate(Gate):
                 checks.append(found)
             if cmp is not None:
                 checks.append(
-                    self._regression_check(metric, cmp, th.max_drop, th.max_drop_relative, th.severity, gate)
+                    self._regression_check(
+                        metric,
+                        cmp,
+                        th.max_drop,
+                        th.max_drop_relative,
+                        th.severity,
+                        gate,
+                        adjusted.get(metric),
+                    )
                 )
             elif found is None:
                 checks.append(
@@ -155,7 +166,6 @@ class PerformanceGate(Gate):
         inputs: GateInputs, gate: PerformanceConfig, cells: np.ndarray | None
     ) -> tuple[dict[str, Comparison], list[str]]:
         """Paired comparisons, unpaired ones against stored metrics, or none without a baseline."""
-        from mlgate.stats.decision import alpha
         from mlgate.stats.paired import METHODS, compare
 
         cand, base, stored = inputs.candidate, inputs.baseline, inputs.baseline_metrics
@@ -166,6 +176,7 @@ class PerformanceGate(Gate):
             return {}, ["No baseline configured: only the absolute limits (min/max) are checked."]
         notes = []
         base_values = None
+        base_rows = None
         if base is None:
             assert stored is not None
             for m in names:
@@ -179,14 +190,26 @@ class PerformanceGate(Gate):
             base_values = dict(stored.values)
             notes.append(
                 f"Unpaired comparison against stored baseline metrics ({stored.source}, {stored.n_rows} "
-                "rows): the baseline was not scored on these rows, so the intervals cover the candidate's "
-                "sampling noise only and a change of eval data shows up as a change of model. Store "
-                "baseline predictions (mlgate baseline save) for a paired test."
+                "rows): the baseline was not scored on these rows, so a change of eval data shows up as a "
+                "change of model. Store baseline predictions (mlgate baseline save) for a paired test."
             )
-            if stored.data_sha256 and stored.data_sha256 != _eval_sha256(inputs):
+            same = stored.data_sha256 is not None and stored.data_sha256 == _eval_sha256(inputs)
+            if same:
                 notes.append(
-                    "The stored baseline metrics were computed on different eval data "
-                    f"(sha256 {stored.data_sha256[:12]}): the comparison mixes data and model changes."
+                    "The stored metrics were computed on these eval rows: the baseline value is exact and "
+                    "the intervals cover the candidate's sampling noise."
+                )
+            else:
+                base_rows = max(int(stored.n_rows), 1)
+                seen = (
+                    f"on different eval data (sha256 {stored.data_sha256[:12]})"
+                    if stored.data_sha256
+                    else "on eval data of unknown fingerprint"
+                )
+                notes.append(
+                    f"The stored baseline metrics were computed {seen}: the intervals add the baseline's "
+                    f"own sampling noise ({base_rows} rows, per-row variance taken as the candidate's), "
+                    "and the comparison still mixes data and model changes."
                 )
         try:
             comps = compare(
@@ -199,10 +222,10 @@ class PerformanceGate(Gate):
                 base_pred=base.y_pred if base is not None else None,
                 base_scores=base.scores if base is not None else None,
                 base_values=base_values,
+                base_rows=base_rows,
                 confidence=gate.confidence,
-                n_boot=gate.n_boot,
-                seed=gate.seed,
                 cells=cells,
+                mid_p=gate.mcnemar == "mid-p",
             )
         except InputError as exc:
             bad = next((m for m in names if f"'{m}'" in exc.message), None)
@@ -210,18 +233,12 @@ class PerformanceGate(Gate):
             raise InputError(f"{where}: {exc.message}", hint=exc.hint) from None
         used = sorted({c.method for c in comps.values()})
         kind = "Paired comparison on the same" if base is not None else "Comparison on"
-        rule = (
-            f"Decision rule 'evidence': a check fails only when the regression is past the allowed drop "
-            f"and significant (one-sided p < {alpha(gate.confidence):.3g}: the interval excludes zero); "
-            "past the allowed drop without significance it warns (inconclusive)."
-            if gate.decision == "evidence"
-            else "Decision rule 'strict': the whole interval must stay within the allowed drop "
-            "(non-inferiority)."
-        )
+        rule = rule_note(gate.decision, gate.confidence)
         methods = [f"{', '.join(m for m, c in comps.items() if c.method == u)}: {METHODS[u]}" for u in used]
         notes[:0] = [
-            f"{kind} {len(ev.y_true)} rows, {gate.confidence:.0%} intervals (seed {gate.seed}, "
-            f"{gate.n_boot} resamples). Methods: " + "; ".join(methods) + ".",
+            f"{kind} {len(ev.y_true)} rows, {gate.confidence:.0%} intervals. Methods: "
+            + "; ".join(methods)
+            + ".",
             rule,
         ]
         return comps, notes
@@ -234,25 +251,38 @@ class PerformanceGate(Gate):
         max_drop_relative: float | None,
         severity: str,
         gate: PerformanceConfig,
+        adjusted: tuple[float, str] | None,
     ) -> Check:
-        from mlgate.stats.decision import allowed_drop, alpha, decide
+        from mlgate.stats.decision import Outcome, allowed_drop, alpha, decide, rule_p
 
         allowed = allowed_drop(max_drop, max_drop_relative, cmp.baseline)
-        outcome = decide(cmp, allowed, gate.decision, gate.confidence)
+        a = alpha(gate.confidence)
+        p_raw = rule_p(cmp, allowed, gate.decision)
+        p, family = adjusted if adjusted is not None else (p_raw, None)
+        outcome = decide(cmp, allowed, gate.decision, gate.confidence, p=None if math.isnan(p) else p)
+        advisory = gate.multiplicity == "primary" and metric != gate.primary
+        mde, rows = power(cmp, allowed, a, outcome)
         text = sentence(
             metric,
             cmp,
             outcome,
             allowed,
             confidence=gate.confidence,
-            alpha=alpha(gate.confidence),
-            p=cmp.p_worse,
+            alpha=a,
+            p=p,
+            p_label="adjusted p" if _corrected(family, gate.multiplicity) else "p",
+            rule=gate.decision,
         )
         if not cmp.paired:
             text = text[:-1] + " (unpaired, vs stored baseline metrics)."
+        text = power_text(text, mde, rows, outcome)
+        status = status_of(outcome, severity)
+        if advisory and outcome is Outcome.FAIL:
+            status = Status.WARN
+            text += f" Advisory: only the primary metric ({gate.primary}) blocks."
         return Check(
             name=f"{metric} vs baseline",
-            status=status_of(outcome, severity),
+            status=status,
             message=text,
             metric=metric,
             value=cmp.candidate,
@@ -261,7 +291,10 @@ class PerformanceGate(Gate):
             threshold=allowed,
             ci_low=cmp.ci_low,
             ci_high=cmp.ci_high,
-            p_value=cmp.p_worse,
+            p_value=p if gate.decision != "strict" else cmp.p_worse,
+            mde=mde,
+            rows_needed=rows,
+            family=family,
             details={
                 "outcome": outcome.value,
                 "allowed_drop": allowed,
@@ -271,6 +304,9 @@ class PerformanceGate(Gate):
                 "decision": gate.decision,
                 "confidence": gate.confidence,
                 "rows": cmp.n,
+                "p_raw": p_raw,
+                "p_within": cmp.test.p_below(allowed) if allowed is not None else None,
+                "p_worse": cmp.p_worse,
             },
         )
 
@@ -292,3 +328,51 @@ def _eval_sha256(inputs: GateInputs) -> str | None:
         return eval_sha256(inputs.loaded)
     except InputError:
         return None
+
+
+def _corrected(family: str | None, multiplicity: str) -> bool:
+    """Whether p_value was adjusted: Holm or BH over a family of two or more metrics."""
+    return family is not None and " across 1 " not in family and multiplicity in ("holm", "bh")
+
+
+def _family(
+    gate: PerformanceConfig, comps: dict[str, Comparison]
+) -> tuple[dict[str, tuple[float, str]], str]:
+    """Each judged metric's p-value after the gate's multiplicity correction, the family's name, and a
+    note. The family is the metrics compared with the baseline under an allowed drop (Holm 1979 keeps
+    the chance that any of them falsely blocks at most alpha; Benjamini-Hochberg 1995 the expected
+    share of false blocks among the blocks)."""
+    import numpy as np
+
+    from mlgate.stats.decision import allowed_drop, rule_p
+    from mlgate.stats.multiple import adjust
+
+    if gate.decision == "strict":
+        return {}, ""
+    judged = {}
+    for m, cmp in comps.items():
+        th = gate.metrics[m]
+        p = rule_p(cmp, allowed_drop(th.max_drop, th.max_drop_relative, cmp.baseline), gate.decision)
+        if math.isfinite(p):
+            judged[m] = p
+    if not judged:
+        return {}, ""
+    names = list(judged)
+    if gate.multiplicity == "primary":
+        family = f"primary metric {gate.primary}; the other {len(names) - 1} are advisory"
+        return {m: (judged[m], family) for m in names}, (
+            f"Multiplicity: only the primary metric ({gate.primary}) can block; the others are tested "
+            "at the full level and shown as advisory."
+        )
+    method = gate.multiplicity
+    adjusted = adjust(np.array([judged[m] for m in names]), method)
+    label = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no correction"}[method]
+    family = f"{label} across {len(names)} metric{'s' if len(names) > 1 else ''} of the performance gate"
+    note = (
+        f"Multiplicity: {label} across the {len(names)} metrics compared with the baseline "
+        f"({', '.join(names)}); the p-values shown are adjusted. Passing needs every metric within its "
+        "allowed drop, which needs no correction (an intersection-union test)."
+        if method != "none" and len(names) > 1
+        else f"Multiplicity: no correction across the {len(names)} metric(s) compared with the baseline."
+    )
+    return {m: (float(p), family) for m, p in zip(names, adjusted, strict=True)}, note

@@ -13,7 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import fmt, fmt_p, sentence, status_of
+from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of
 from mlgate.gates._slice_groups import Slice, build_slices, spark_slices
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import METRICS
@@ -33,7 +33,7 @@ class SlicesGate(Gate):
     def run(self, inputs: GateInputs) -> GateResult:
         import numpy as np
 
-        from mlgate.stats.decision import alpha, decide
+        from mlgate.stats.decision import alpha, decide, rule_p
         from mlgate.stats.multiple import adjust
         from mlgate.stats.paired import compare
 
@@ -61,9 +61,8 @@ class SlicesGate(Gate):
         undefined: list[Slice] = []
         over_cap: dict[str, int] = {}
         per_column: dict[str, int] = {}
-        root = np.random.SeedSequence(gate.seed)
         ordered = sorted(slices, key=lambda s: -s.size)
-        for sl, seed in zip(ordered, root.spawn(len(ordered)), strict=True):
+        for sl in ordered:
             if sl.size < gate.min_size:
                 small.append(sl)
                 continue
@@ -82,8 +81,6 @@ class SlicesGate(Gate):
                         cand_pred=None,
                         cand_scores=None,
                         confidence=gate.confidence,
-                        n_boot=gate.n_boot,
-                        seed=seed,
                         cells=sl.cells,
                         paired=True,
                     )[gate.metric]
@@ -98,8 +95,6 @@ class SlicesGate(Gate):
                         base_pred=base.y_pred[r],
                         base_scores=None if base.scores is None else base.scores[r],
                         confidence=gate.confidence,
-                        n_boot=gate.n_boot,
-                        seed=seed,
                     )[gate.metric]
             except InputError as exc:
                 raise InputError(f"gates.slices.metric: {exc.message}", hint=exc.hint) from None
@@ -108,12 +103,14 @@ class SlicesGate(Gate):
                 continue
             judged.append((sl, cmp))
 
-        adjusted = adjust(np.array([c.p_worse for _, c in judged]), gate.correction)
+        raw = np.array([rule_p(c, gate.max_drop, gate.decision) for _, c in judged])
+        adjusted = adjust(raw, gate.correction)
         a = alpha(gate.confidence)
         label = "adjusted p" if gate.correction != "none" else "p"
+        family = f"{_CORRECTION_NAMES[gate.correction]} correction across {len(judged)} judged slices"
         checks: list[tuple[Check, float]] = []
-        for (sl, cmp), p_adj in zip(judged, adjusted, strict=True):
-            outcome = decide(cmp, gate.max_drop, "evidence", gate.confidence, p=float(p_adj))
+        for (sl, cmp), p_adj, p_raw in zip(judged, adjusted, raw, strict=True):
+            outcome = decide(cmp, gate.max_drop, gate.decision, gate.confidence, p=float(p_adj))
             what = f"{gate.metric} on {sl.column} = {sl.label} ({sl.size} rows)"
             text = sentence(
                 what,
@@ -124,7 +121,10 @@ class SlicesGate(Gate):
                 alpha=a,
                 p=float(p_adj),
                 p_label=label,
+                rule=gate.decision,
             )
+            mde, rows = power(cmp, gate.max_drop, a, outcome)
+            text = power_text(text, mde, rows, outcome)
             checks.append(
                 (
                     Check(
@@ -141,9 +141,13 @@ class SlicesGate(Gate):
                         ci_low=cmp.ci_low,
                         ci_high=cmp.ci_high,
                         p_value=float(p_adj),
+                        mde=mde,
+                        rows_needed=rows,
+                        family=family,
                         details={
                             "rows": int(sl.size),
-                            "p_raw": cmp.p_worse,
+                            "p_raw": float(p_raw),
+                            "p_worse": cmp.p_worse,
                             "outcome": outcome.value,
                             "worse_by": cmp.worse_by,
                             "method": cmp.method,
@@ -169,21 +173,39 @@ class SlicesGate(Gate):
             )
 
         for sl in undefined:
-            out.append(not_judged(sl, f"{gate.metric} is undefined on {sl.column} = {sl.label} "
-                                      f"({sl.size} rows, e.g. one class only): not judged."))
+            out.append(
+                not_judged(
+                    sl,
+                    f"{gate.metric} is undefined on {sl.column} = {sl.label} "
+                    f"({sl.size} rows, e.g. one class only): not judged.",
+                )
+            )
         for sl in small:
             listed[sl.column] = listed.get(sl.column, 0) + 1
             if listed[sl.column] > _MAX_SMALL_LISTED:
                 continue
-            out.append(not_judged(sl, f"{sl.column} = {sl.label}: too small to judge ({sl.size} rows "
-                                      f"< min_size {gate.min_size})."))
+            out.append(
+                not_judged(
+                    sl,
+                    f"{sl.column} = {sl.label}: too small to judge ({sl.size} rows "
+                    f"< min_size {gate.min_size}).",
+                )
+            )
         notes = [
             f"{len(judged)} slices judged with the paired comparison of {gate.metric} "
             f"({gate.confidence:.0%} intervals, not adjusted); {_CORRECTION_NAMES[gate.correction]} "
-            f"correction of the p-values across them, a slice fails when it is worse by more than "
-            f"{fmt(gate.max_drop)} with {label} < {a:.3g}. Numeric columns are cut into {gate.bins} "
-            "quantile bins."
+            f"correction of the p-values across them (the family: all {len(judged)} judged slices), "
+            f"a slice fails when it is worse by more than {fmt(gate.max_drop)} with {label} < {a:.3g}"
+            + (
+                " (decision rule 'margin': the drop beyond the allowed drop is tested)"
+                if gate.decision == "margin"
+                else ""
+            )
+            + f". Numeric columns are cut into {gate.bins} quantile bins."
         ]
+        hopeless = _undecidable(judged, gate.max_drop, gate.decision, gate.correction, a)
+        if hopeless is not None:
+            notes.append(hopeless)
         for col, n in sorted(listed.items()):
             if n > _MAX_SMALL_LISTED:
                 notes.append(f"{n - _MAX_SMALL_LISTED} more slices of {col} are too small to judge.")
@@ -212,3 +234,33 @@ class SlicesGate(Gate):
         if warned:
             return f"{len(warned)} of {len(judged)} slices inconclusive on {metric}{tail}"
         return f"{len(judged)} slices within the allowed drop on {metric}{tail}"
+
+
+def _undecidable(
+    judged: list[tuple[Slice, Comparison]], margin: float, rule: str, correction: str, a: float
+) -> str | None:
+    """A note when no slice could fail at this family size, whatever its rows showed: each slice's
+    smallest attainable p-value (every discordant row against the candidate), corrected across the
+    family, stays at or above alpha. Only exact tests on few rows have such a floor."""
+    import numpy as np
+
+    from mlgate.stats.mcnemar import McNemarDrop
+    from mlgate.stats.multiple import adjust
+
+    if not judged or rule not in ("margin", "evidence"):
+        return None
+    best = []
+    for _, cmp in judged:
+        t = cmp.test
+        if not isinstance(t, McNemarDrop):
+            return None  # a normal test can reach any p-value
+        worst = McNemarDrop(t.b + t.c, 0, t.n, t.mid_p)
+        best.append(worst.p_above(margin if rule == "margin" else 0.0))
+    floor = float(np.nanmin(adjust(np.array(best), correction)))  # type: ignore[arg-type]
+    if floor < a:
+        return None
+    return (
+        f"No slice can fail at this family size: even with every discordant row against the candidate, "
+        f"the smallest corrected p-value would be {floor:.3g} (needs < {a:.3g}) across {len(judged)} "
+        "slices. Judge fewer slices (max_slices, columns), raise min_size, or add eval rows."
+    )

@@ -81,6 +81,7 @@ _OPTIONAL = (
     ("Interval", _interval),
     ("p", lambda c: num(c.p_value)),
     ("Threshold", lambda c: num(c.threshold)),
+    ("MDE", lambda c: num(c.mde)),
 )
 
 

@@ -1,9 +1,14 @@
 """The decision rules that turn a comparison into pass / inconclusive / fail.
 
-- ``evidence`` (default): fail only when the estimated regression exceeds the allowed drop AND the
+- ``margin`` (default): three zones at the allowed drop (``stats.margin``): fail when the interval
+  lies above the allowed drop, pass when it lies below, inconclusive otherwise. The false-block rate
+  is at most alpha when the true drop equals the allowed drop, the one place where a guarantee is
+  worth having.
+- ``evidence``: fail only when the estimated regression exceeds the allowed drop AND the
   regression is statistically significant (one-sided p below alpha); when the estimate exceeds the
   allowed drop without significance the verdict is "inconclusive" (typically a small eval set).
-  Two models that are equally good then fail at most at rate alpha, whatever the allowed drop.
+  Two models that are equally good then fail at most at rate alpha, whatever the allowed drop; a
+  true drop equal to the allowed drop fails about half the time.
 - ``strict``: non-inferiority (e.g. Wellek 2010, Testing Statistical Hypotheses of Equivalence and
   Noninferiority): the whole interval must clear the allowed drop, i.e. even the pessimistic end of
   the interval is within it. A point improvement whose interval is too wide is "unproven", never a
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # keep this module free of numpy/scipy: the gates import it at start-up
     from mlgate.stats.paired import Comparison
 
-Rule = Literal["evidence", "strict"]
+Rule = Literal["margin", "evidence", "strict"]
 # Floating-point slack so that a delta equal to the allowed drop (e.g. 0.8 - 0.78 vs 0.02) is within.
 _TOL = 1e-12
 
@@ -55,9 +60,15 @@ def allowed_drop(max_drop: float | None, max_drop_relative: float | None, baseli
 def decide(
     cmp: Comparison, allowed: float | None, rule: Rule, confidence: float, p: float | None = None
 ) -> Outcome:
-    """The verdict; ``p`` overrides ``cmp.p_worse`` (e.g. a multiplicity-adjusted p-value)."""
+    """The verdict; ``p`` overrides the rule's p-value (e.g. a multiplicity-adjusted one): for
+    ``margin`` the p-value of "the drop exceeds the allowed drop", for ``evidence`` that of "the
+    candidate is worse" (``cmp.p_worse``); ``strict`` uses the interval alone."""
     if allowed is None:
         return Outcome.REPORTED
+    if rule == "margin":
+        from mlgate.stats.margin import three_zones
+
+        return three_zones(cmp.test, allowed, alpha(confidence), p)
     p_value = cmp.p_worse if p is None else p
     past = cmp.worse_by > allowed + _TOL
     if rule == "strict":
@@ -69,3 +80,13 @@ def decide(
     if math.isfinite(p_value) and p_value < alpha(confidence):
         return Outcome.FAIL
     return Outcome.INCONCLUSIVE
+
+
+def rule_p(cmp: Comparison, allowed: float | None, rule: Rule) -> float:
+    """The p-value the rule compares with alpha, the one a multiplicity correction adjusts
+    (NaN when the rule has none: no allowed drop, or ``strict``)."""
+    if allowed is None or rule == "strict":
+        return math.nan
+    if rule == "margin":
+        return cmp.test.p_above(allowed)
+    return cmp.p_worse

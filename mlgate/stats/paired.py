@@ -1,17 +1,23 @@
-"""Candidate vs baseline on the same rows: delta, confidence interval and one-sided p-value per metric.
+"""Candidate vs baseline on the same rows: delta, confidence interval and one-sided p-values per metric.
 
-One method per kind of metric, each chosen so that the cost does not grow with rows x resamples:
+Every comparison carries a :class:`mlgate.stats.margin.DropTest` of the drop (the regression in metric
+units): the verdict at any margin, its p-values and the interval come from that one test. One method
+per kind of metric, none of them resampling, so the cost does not grow with rows x resamples and no
+p-value has a floor:
 
-- confusion-matrix metrics (accuracy, balanced_accuracy, precision, recall, f1): paired bootstrap of
-  the joint (label, candidate, baseline) cell counts, percentile interval (``stats.bootstrap``);
-- roc_auc: DeLong's test with the Sun & Xu fast algorithm (``stats.delong``), normal interval;
+- accuracy (and binary recall, accuracy on the positives): McNemar's test on the discordant pairs,
+  mid-p or exact, inverted for the interval (``stats.mcnemar``);
+- other confusion-matrix metrics (balanced_accuracy, precision, recall, f1): the multinomial delta
+  method on the joint (label, candidate, baseline) cell counts (``stats.delta``);
+- roc_auc: DeLong's test with the Sun & Xu fast algorithm (``stats.delong``);
 - loss metrics (log_loss, brier, mae, mape, rmse, r2) and average_precision: per-row linear
   contributions, paired t on their differences (``stats.rowwise``).
 
-The p-value is one-sided for "the candidate is worse" (null: it is not worse), in the metric's own
-direction (``metrics_registry.Direction``), so lower-is-better metrics need no sign handling by callers.
-When only the baseline's stored metric values are known (``base_values``), the comparison is unpaired:
-the baseline number is taken as exact and the interval covers the candidate's sampling noise only.
+``p_worse`` is one-sided for "the candidate is worse" (null: it is not worse), in the metric's own
+direction (``metrics_registry.Direction``). When only the baseline's stored metric values are known
+(``base_values``), the comparison is unpaired: the baseline number is exact when it was computed on
+these rows, and otherwise (``base_rows``) its own sampling variance is added, estimated as the
+candidate's per-row variance over the baseline's row count.
 """
 
 from __future__ import annotations
@@ -20,16 +26,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from mlgate.errors import InputError
 from mlgate.metrics_registry import METRICS, Direction, Task
-from mlgate.stats.bootstrap import cell_bootstrap, joint_counts
+from mlgate.stats.bootstrap import joint_counts
 from mlgate.stats.delong import delong
+from mlgate.stats.margin import DropTest, NormalDrop
+from mlgate.stats.mcnemar import McNemarDrop
 from mlgate.stats.rowwise import row_loss
 
 METHODS = {
-    "bootstrap": "paired bootstrap of confusion-matrix cell counts (Efron 1979), percentile interval",
+    "mcnemar-midp": "McNemar's mid-p test on the discordant rows (McNemar 1947), inverted for the interval",
+    "mcnemar-exact": "McNemar's exact test on the discordant rows (McNemar 1947), inverted for the interval",
+    "delta": "multinomial delta method on the confusion cell counts",
     "delong": "DeLong's test for correlated AUCs (DeLong et al. 1988; Sun & Xu 2014)",
     "rowwise": "paired t on per-row loss differences (Diebold & Mariano 1995; delta method for rmse)",
     "ij": "infinitesimal-jackknife standard error of the difference (Efron 1982)",
@@ -50,6 +59,7 @@ class Comparison:
     method: str
     paired: bool
     n: int
+    drop: DropTest | None = None  # the test of the drop; None: a normal test read off the interval
 
     @property
     def direction(self) -> Direction:
@@ -59,6 +69,15 @@ class Comparison:
     def worse_by(self) -> float:
         """The regression in metric units (positive = the candidate is worse)."""
         return -self.delta if self.direction is Direction.HIGHER else self.delta
+
+    @property
+    def test(self) -> DropTest:
+        """The test behind the interval and p-values (for comparisons built by hand, a normal test
+        with the standard error the 95%-style interval implies)."""
+        if self.drop is not None:
+            return self.drop
+        z95 = 1.959963984540054
+        return NormalDrop(self.worse_by, (self.ci_high - self.ci_low) / (2 * z95), None, self.method)
 
     @property
     def worse_by_high(self) -> float:
@@ -81,36 +100,17 @@ def _scores(name: str, scores: np.ndarray | None, which: str) -> np.ndarray:
     return scores
 
 
-def _normal(
-    name: str, cand: float, base: float, se: float, df: int | None, confidence: float
-) -> tuple[float, float, float, float]:
-    """(delta, ci_low, ci_high, p_worse) from a point difference and its standard error."""
+def _build(
+    name: str, cand: float, base: float, test: DropTest, paired: bool, n: int, confidence: float
+) -> Comparison:
+    """The comparison read off ``test``: the interval of the delta and p for "the candidate is worse"."""
     delta = cand - base
-    if not np.isfinite(delta):
-        return delta, float("nan"), float("nan"), float("nan")
-    worse = _sign(name) * delta
-    if not np.isfinite(se) or se <= 0.0:
-        # No sampling variability (e.g. both models agree on every row): the difference is exact.
-        return delta, delta, delta, 0.0 if worse > 0 else 1.0
-    dist = sps.t(df) if df is not None and df > 0 else sps.norm()
-    q = float(dist.ppf(0.5 + confidence / 2))
-    p = float(dist.sf(worse / se))
-    return delta, delta - q * se, delta + q * se, p
-
-
-def _from_replicates(
-    name: str, cand: float, base: float, reps: np.ndarray, confidence: float
-) -> tuple[float, float, float, float]:
-    delta = cand - base
-    ok = reps[np.isfinite(reps)]
-    if ok.size == 0 or not np.isfinite(delta):
-        return delta, float("nan"), float("nan"), float("nan")
-    lo, hi = np.quantile(ok, [0.5 - confidence / 2, 0.5 + confidence / 2])
-    worse = _sign(name) * ok
-    # Share of resamples in which the candidate is not worse; +1 so that p is never exactly 0
-    # (Davison & Hinkley 1997, Bootstrap Methods and their Application, eq. 4.11).
-    p = (1.0 + float(np.count_nonzero(worse <= 0.0))) / (ok.size + 1.0)
-    return delta, float(lo), float(hi), min(p, 1.0)
+    lo, hi = test.bounds((1.0 - confidence) / 2.0)
+    # delta = -drop for higher-is-better metrics, +drop for lower-is-better ones.
+    ci_low, ci_high = (-hi, -lo) if _sign(name) < 0 else (lo, hi)
+    return Comparison(
+        name, cand, base, delta, ci_low, ci_high, test.p_above(0.0), test.method, paired, n, test
+    )
 
 
 def compare(
@@ -124,18 +124,22 @@ def compare(
     base_pred: np.ndarray | None = None,
     base_scores: np.ndarray | None = None,
     base_values: Mapping[str, float] | None = None,
+    base_rows: int | None = None,
     confidence: float = 0.95,
-    n_boot: int = 2000,
-    seed: int | np.random.SeedSequence = 0,
     cells: np.ndarray | None = None,
     paired: bool | None = None,
+    mid_p: bool = True,
 ) -> dict[str, Comparison]:
     """Compare every metric in ``names``; paired when ``base_pred`` is given, else vs ``base_values``.
 
     ``cells``: the joint (label, candidate, baseline) counts of :func:`joint_counts`, already counted
     (e.g. in Spark); confusion metrics then use them, and ``y`` and the predictions are needed only by
     row-level metrics (they may be None, with ``paired`` saying whether ``cells`` hold a baseline).
+    ``base_rows``: unpaired only, the stored baseline was measured on other rows (this many): its
+    sampling variance is added.
     """
+    from mlgate.stats.delta import confusion_delta, discordant
+
     paired = base_pred is not None if paired is None else paired
     if not paired and base_values is None:
         raise ValueError("compare() needs baseline predictions or baseline values")
@@ -151,22 +155,28 @@ def compare(
         assert base_values is not None
         return float(base_values[name])
 
+    def unpaired_se(se_c: float) -> float:
+        # The baseline's own noise, as if its per-row variance equalled the candidate's.
+        return se_c * float(np.sqrt(1.0 + n / base_rows)) if base_rows else se_c
+
     conf = [m for m in names if METRICS[m].confusion]
     if conf:
         if cells is None:
             assert y is not None and cand_pred is not None
             cells = joint_counts(y, cand_pred, base_pred, k)
-        boot = cell_bootstrap(conf, task, cells, k, paired=paired, n_boot=n_boot, seed=seed)
+        values = confusion_delta(conf, task, cells, k, paired=paired)
         for m in conf:
-            c = boot.candidate[m]
-            if boot.baseline is not None and boot.replicates_baseline is not None:
-                b = boot.baseline[m]
-                reps = boot.replicates_candidate[m] - boot.replicates_baseline[m]
+            c, b, se = values[m]
+            test: DropTest
+            if paired and (m == "accuracy" or (m == "recall" and task is Task.BINARY)):
+                bb, cc, rows = discordant(cells, k, positives_only=m == "recall")
+                test = McNemarDrop(bb, cc, rows, mid_p=mid_p)
+            elif paired:
+                test = NormalDrop(_sign(m) * (c - b), se, None, "delta")
             else:
                 b = stored(m)
-                reps = boot.replicates_candidate[m] - b
-            d, lo, hi, p = _from_replicates(m, c, b, reps, confidence)
-            out[m] = Comparison(m, c, b, d, lo, hi, p, "bootstrap", paired, n)
+                test = NormalDrop(_sign(m) * (c - b), unpaired_se(se), None, "delta")
+            out[m] = _build(m, c, b, test, paired, n, confidence)
 
     for m in names:
         if m in out:
@@ -177,12 +187,12 @@ def compare(
             s_c = _scores(m, cand_scores, "candidate")
             s_b = _scores(m, base_scores, "baseline") if paired else None
             c, b, var = delong(y, s_c, s_b, k)
+            se = float(np.sqrt(var)) if var >= 0 else float("nan")
             if not paired:
-                b = stored(m)
-            d, lo, hi, p = _normal(
-                m, c, b, float(np.sqrt(var)) if var >= 0 else float("nan"), None, confidence
+                b, se = stored(m), unpaired_se(se)
+            out[m] = _build(
+                m, c, b, NormalDrop(_sign(m) * (c - b), se, None, "delong"), paired, n, confidence
             )
-            out[m] = Comparison(m, c, b, d, lo, hi, p, "delong", paired, n)
             continue
         if METRICS[m].needs_scores:
             _scores(m, cand_scores, "candidate")
@@ -196,7 +206,9 @@ def compare(
         else:
             b, z = stored(m), lin_c.z
         se = float(np.std(z, ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-        d, lo, hi, p = _normal(m, lin_c.value, b, se, n - 1, confidence)
+        if not paired:
+            se = unpaired_se(se)
         method = "ij" if m == "average_precision" else "rowwise"
-        out[m] = Comparison(m, lin_c.value, b, d, lo, hi, p, method, paired, n)
+        test = NormalDrop(_sign(m) * (lin_c.value - b), se, n - 1, method)
+        out[m] = _build(m, lin_c.value, b, test, paired, n, confidence)
     return {m: out[m] for m in names}

@@ -56,7 +56,10 @@ def test_save_then_compare_against_it(demo_project: Path, cli: Cli) -> None:
     result = cli(["check", "-c", str(cfg), "-o", str(demo_project / "report")])
     card = json.loads((demo_project / "report" / "scorecard.json").read_text(encoding="utf-8"))
     perf = next(g for g in card["gates"] if g["name"] == "performance")
-    assert perf["status"] == "pass", result.output
+    # Unpaired, the candidate's own sampling noise stays: nothing fails, and a margin the eval rows
+    # cannot resolve is inconclusive rather than passed.
+    assert perf["status"] in ("pass", "warn"), result.output
+    assert not [c for c in perf["checks"] if c["status"] == "fail"]
     assert any("Unpaired" in n for n in perf["notes"])
 
 

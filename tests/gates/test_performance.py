@@ -52,7 +52,7 @@ def test_significant_regression_fails_with_one_sentence(tmp_path: Path, cli: Cal
     assert check.delta == pytest.approx(-0.06, abs=1e-9)
     assert check.threshold == 0.02 and check.p_value is not None and check.p_value < 0.001
     assert check.message.startswith("accuracy is worse by 0.06 (")
-    assert "more than the allowed drop of 0.02, and significantly so" in check.message
+    assert "lies beyond the allowed drop of 0.02" in check.message
     assert check.message.count(". ") == 0  # one sentence
     assert report.exit_code == 1
     result = cli(["check", "-c", str(cfg), "-o", str(tmp_path / "report")])
@@ -215,3 +215,108 @@ def test_regression_task(tmp_path: Path) -> None:
     rmse, r2 = gate.checks
     assert rmse.status is Status.FAIL and rmse.delta is not None and rmse.delta > 0.5
     assert r2.status is Status.FAIL and r2.delta is not None and r2.delta < 0
+
+
+SIX = (
+    "  performance:\n    multiplicity: {m}\n{primary}    metrics:\n"
+    "      accuracy: {{max_drop: 0.01}}\n      balanced_accuracy: {{max_drop: 0.01}}\n"
+    "      f1: {{max_drop: 0.01}}\n      roc_auc: {{max_drop: 0.01}}\n      log_loss: {{max_drop: 0.02}}\n"
+    "      brier: {{max_drop: 0.01}}\n"
+)
+
+
+def test_holm_across_the_metrics_and_the_family_is_named(tmp_path: Path) -> None:
+    y, base, score = data(3000, seed=21)
+    cand = flip(base, y, 0.06, seed=4)
+    cfg = write_project(
+        tmp_path, y, cand, base, SIX.format(m="holm", primary=""), cand_score=score, base_score=score
+    )
+    gate, _, _ = run_gate(cfg, "performance")
+    vs = [c for c in gate.checks if c.name.endswith("vs baseline")]
+    assert len(vs) == 6
+    for c in vs:
+        assert c.family == "Holm across 6 metrics of the performance gate"
+        assert c.p_value is not None and c.p_value >= c.details["p_raw"]  # adjusted upwards
+        assert c.mde is not None and c.mde >= c.threshold  # type: ignore[operator]
+    assert any(n.startswith("Multiplicity: Holm across the 6 metrics") for n in gate.notes)
+    acc = next(c for c in vs if c.metric == "accuracy")
+    assert acc.status is Status.FAIL and "adjusted p" in acc.message
+    assert acc.mde is not None and acc.mde > acc.threshold  # type: ignore[operator]
+    # The same family without a correction: the raw p-values decide.
+    cfg = write_project(
+        tmp_path, y, cand, base, SIX.format(m="none", primary=""), cand_score=score, base_score=score
+    )
+    gate, _, _ = run_gate(cfg, "performance")
+    assert all(c.p_value == c.details["p_raw"] for c in gate.checks if c.name.endswith("vs baseline"))
+
+
+def test_primary_metric_decides_and_the_rest_are_advisory(tmp_path: Path) -> None:
+    y, base, score = data(3000, seed=21)
+    cand = flip(base, y, 0.06, seed=4)  # accuracy (and f1...) clearly worse
+    cfg = write_project(
+        tmp_path,
+        y,
+        cand,
+        base,
+        SIX.format(m="primary", primary="    primary: roc_auc\n"),
+        cand_score=score,
+        base_score=score,
+    )
+    gate, report, _ = run_gate(cfg, "performance")
+    acc = next(c for c in gate.checks if c.metric == "accuracy")
+    assert acc.status is Status.WARN and "Advisory: only the primary metric (roc_auc) blocks" in acc.message
+    assert acc.details["outcome"] == "fail"
+    assert gate.status is not Status.FAIL and report.exit_code == 0
+
+
+def test_primary_must_be_a_configured_metric(tmp_path: Path) -> None:
+    y, base, _ = data(200)
+    cfg = write_project(tmp_path, y, base, base, SIX.format(m="primary", primary="    primary: r2\n"))
+    with pytest.raises(ConfigError, match="primary"):
+        run_gate(cfg, "performance")
+
+
+def test_small_counts_use_exact_mcnemar_not_a_z_test(tmp_path: Path) -> None:
+    """4 discordant rows of 200, all against the candidate: the old rule blocked at p = 0.020; the
+    exact one-sided McNemar p is 0.0625, so nothing is shown, and the scorecard says how many rows would."""
+    y, base, _ = data(200, seed=5)
+    cand = flip(base, y, 0.02, seed=6)
+    for rule in ("margin", "evidence"):
+        cfg = write_project(
+            tmp_path,
+            y,
+            cand,
+            base,
+            f"  performance:\n    decision: {rule}\n    mcnemar: exact\n    metrics:\n"
+            "      accuracy: {max_drop: 0.01}\n",
+        )
+        gate, report, _ = run_gate(cfg, "performance")
+        (check,) = gate.checks
+        assert check.details["method"] == "mcnemar-exact"
+        assert check.status is Status.WARN and report.exit_code == 0, check.message
+    assert check.details["p_worse"] == pytest.approx(0.0625 / 0.99)
+    assert check.rows_needed is not None and check.rows_needed > 200
+    assert "eval rows would decide" in check.message
+
+
+def test_unpaired_adds_the_baseline_noise_when_the_data_changed(tmp_path: Path) -> None:
+    from mlgate.inputs import build_inputs
+    from mlgate.io.baseline import save_baseline
+
+    y, base, _score = data(2000, seed=8)
+    gates = "  performance:\n    metrics:\n      accuracy: {max_drop: 0.01}\n"
+    first = write_project(tmp_path / "a", y, base, None, "  performance:\n    metrics:\n      accuracy: {}\n")
+    _, _, loaded = run_gate(first, "performance")
+    save_baseline(build_inputs(loaded), tmp_path / "a" / "saved", "test")
+    stored = "baseline:\n  metrics: saved/metrics.json\n"
+    same = write_project(tmp_path / "a", y, base, None, gates, baseline_yaml=stored)
+    gate, _, _ = run_gate(same, "performance")
+    narrow = next(c for c in gate.checks if c.metric == "accuracy")
+    assert any("computed on these eval rows" in n for n in gate.notes)
+    write_project(tmp_path / "a", y[:-1], base[:-1], None, gates, baseline_yaml=stored)
+    gate, _, _ = run_gate(same, "performance")
+    wide = next(c for c in gate.checks if c.metric == "accuracy")
+    assert any("add the baseline's own sampling noise (2000 rows" in n for n in gate.notes)
+    width = lambda c: c.ci_high - c.ci_low  # noqa: E731
+    # Two samples of about the same size: the standard error grows by about sqrt(2).
+    assert width(wide) / width(narrow) == pytest.approx(np.sqrt(2), rel=0.05)

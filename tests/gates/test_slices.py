@@ -53,7 +53,7 @@ def test_catches_a_segment_regression_hidden_by_an_overall_gain(tmp_path: Path) 
     rows = d["region"] == "south"
     assert worst.value == pytest.approx(np.mean(d["cand"][rows] == d["y"][rows]))
     assert worst.baseline == pytest.approx(np.mean(d["base"][rows] == d["y"][rows]))
-    assert "accuracy on region = south" in worst.message and "significantly so" in worst.message
+    assert "accuracy on region = south" in worst.message and "lies beyond the allowed drop" in worst.message
     assert "region = south" in gate.summary
     failed = [c for c in gate.checks if c.status is Status.FAIL]
     assert len(failed) == 1
@@ -173,3 +173,43 @@ def test_bins_from_order_statistics_equal_qcut(kind: str) -> None:
         np.testing.assert_array_equal(ids - 1, codes)
         checked += 1
     assert checked > 100
+
+
+def test_one_bad_slice_among_thirty_fails(tmp_path: Path) -> None:
+    """With bootstrap p-values (floor 1/1001) and Holm over 30 slices no slice could fail; analytic
+    p-values have no floor."""
+    rng = np.random.default_rng(4)
+    n = 30 * 400
+    y = rng.integers(0, 2, n)
+    shop = np.repeat([f"s{i:02d}" for i in range(30)], 400).astype(object)
+    base = np.where(rng.random(n) < 0.8, y, 1 - y)
+    cand = base.copy()
+    bad = np.flatnonzero((shop == "s07") & (base == y))
+    pick = rng.choice(bad, 48, replace=False)  # 12 points of the slice's 400 rows
+    cand[pick] = 1 - y[pick]
+    gates = (
+        "  slices:\n    columns: [shop]\n    metric: accuracy\n    max_drop: 0.02\n    min_size: 30\n"
+        "    max_slices: 50\n"
+    )
+    cfg = write_project(tmp_path, y, cand, base, gates, extra={"shop": shop})
+    gate, _, _ = run_gate(cfg, "slices")
+    failed = [c for c in gate.checks if c.status is Status.FAIL]
+    assert [c.group for c in failed] == ["s07"]
+    assert failed[0].family == "Holm correction across 30 judged slices"
+    assert not any("No slice can fail" in n for n in gate.notes)
+
+
+def test_a_family_too_large_for_any_decision_is_said(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    n = 40 * 30
+    y = rng.integers(0, 2, n)
+    shop = np.repeat([f"s{i:02d}" for i in range(40)], 30).astype(object)
+    base = np.where(rng.random(n) < 0.97, y, 1 - y)
+    cand = base.copy()
+    gates = (
+        "  slices:\n    columns: [shop]\n    metric: accuracy\n    max_drop: 0.02\n    min_size: 30\n"
+        "    max_slices: 50\n"
+    )
+    cfg = write_project(tmp_path, y, cand, base, gates, extra={"shop": shop})
+    gate, _, _ = run_gate(cfg, "slices")
+    assert any(n.startswith("No slice can fail at this family size") for n in gate.notes)

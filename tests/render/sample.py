@@ -36,6 +36,8 @@ def sample_report(*, advisory: bool = False) -> Report:
                 ci_low=-0.1,
                 ci_high=-0.04,
                 p_value=0.0004,
+                mde=0.031,
+                family="Holm across 2 metrics of the performance gate",
                 message="roc_auc dropped by 0.07 (allowed 0.01), significant (p=0.0004)",
             ),
             Check(

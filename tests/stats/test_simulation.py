@@ -42,8 +42,6 @@ def verdicts(
         base_pred=d["pb"],
         base_scores=d["sb"],
         confidence=CONFIDENCE,
-        n_boot=400,
-        seed=seed,
     )
     return {m: decide(c, allowed, "evidence", CONFIDENCE) for m, c in out.items()}, {
         m: c.p_worse for m, c in out.items()
