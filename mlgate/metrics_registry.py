@@ -66,4 +66,13 @@ FAIRNESS_METRICS: dict[str, Direction] = {
     "predictive_parity_difference": Direction.LOWER,
     "accuracy_difference": Direction.LOWER,
     "error_gap_mae": Direction.LOWER,
+    # Aequitas's parities of error rates (difference: lower is better; ratio <= 1: higher is better).
+    "false_positive_rate_difference": Direction.LOWER,
+    "false_positive_rate_ratio": Direction.HIGHER,
+    "false_negative_rate_difference": Direction.LOWER,
+    "false_negative_rate_ratio": Direction.HIGHER,
+    "false_discovery_rate_difference": Direction.LOWER,
+    "false_discovery_rate_ratio": Direction.HIGHER,
+    "false_omission_rate_difference": Direction.LOWER,
+    "false_omission_rate_ratio": Direction.HIGHER,
 }

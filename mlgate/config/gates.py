@@ -26,13 +26,26 @@ class PerformanceGate(Section):
         description="Metric name -> thresholds. Names come from the metric registry."
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0, description="Confidence level of the intervals.")
-    decision: Literal["evidence", "strict"] = Field(
-        "evidence",
-        description="evidence: fail only on a significant regression past the allowed drop; "
-        "strict: the whole interval must clear the allowed drop (non-inferiority).",
+    decision: Literal["margin", "evidence", "strict"] = Field(
+        "margin",
+        description="margin: fail when the interval lies above the allowed drop, pass when it lies "
+        "below, warn (inconclusive) otherwise; evidence: fail on a point drop past the allowed drop "
+        "that is significant against zero; strict: the whole interval must clear the allowed drop.",
     )
-    n_boot: int = Field(2000, ge=100, le=100_000, description="Bootstrap resamples.")
-    seed: int = Field(0, description="Seed of every resampling, so scorecards are reproducible.")
+    multiplicity: Literal["holm", "bh", "none", "primary"] = Field(
+        "holm",
+        description="Correction across the metrics compared with the baseline: Holm (family-wise "
+        "error), Benjamini-Hochberg (false discovery rate), none, or primary (only the 'primary' "
+        "metric can fail; the others are advisory).",
+    )
+    primary: str | None = Field(None, description="The metric that decides when multiplicity is primary.")
+    mcnemar: Literal["mid-p", "exact"] = Field(
+        "mid-p", description="McNemar's test for accuracy (and binary recall): mid-p or exact."
+    )
+    n_boot: int = Field(
+        2000, ge=100, le=100_000, description="Unused: every comparison is analytic (kept for old configs)."
+    )
+    seed: int = Field(0, description="Unused: every comparison is analytic (kept for old configs).")
 
     @field_validator("metrics")
     @classmethod
@@ -41,6 +54,14 @@ class PerformanceGate(Section):
         if not v:
             raise ValueError("configure at least one metric")
         return v
+
+    @model_validator(mode="after")
+    def _primary(self) -> PerformanceGate:
+        if self.multiplicity == "primary" and self.primary is None:
+            raise ValueError("@primary@multiplicity: primary needs the name of the primary metric")
+        if self.primary is not None and self.primary not in self.metrics:
+            raise ValueError(f"@primary@'{self.primary}' is not one of the configured metrics")
+        return self
 
 
 class SlicesGate(Section):
@@ -52,9 +73,14 @@ class SlicesGate(Section):
     correction: Literal["holm", "bh", "none"] = Field(
         "holm", description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg)."
     )
+    decision: Literal["margin", "evidence"] = Field(
+        "margin", description="Decision rule per slice, as for the performance gate."
+    )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
-    n_boot: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples per slice.")
-    seed: int = Field(0, description="Seed of every resampling, so scorecards are reproducible.")
+    n_boot: int = Field(
+        1000, ge=100, le=100_000, description="Unused: every comparison is analytic (kept for old configs)."
+    )
+    seed: int = Field(0, description="Unused: every comparison is analytic (kept for old configs).")
     max_slices: int = Field(
         50, ge=1, le=10_000, description="Slices judged per column (the largest); the rest are counted."
     )
@@ -86,8 +112,16 @@ class FairnessGate(Section):
         description="Rows whose sensitive value is missing: judged as their own group '(missing)', "
         "or an input error.",
     )
+    decision: Literal["margin", "evidence"] = Field(
+        "margin",
+        description="Regression vs the baseline, per group against the reference: margin (three zones "
+        "at the allowed worsening) or evidence (worse past the allowance and significant against zero).",
+    )
+    multiplicity: Literal["holm", "bh", "none"] = Field(
+        "holm", description="Correction across attributes x metrics x groups of the regression tests."
+    )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
-    n_boot: int = Field(1000, ge=100, le=100_000)
+    n_boot: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples (standard errors).")
     seed: int = 0
 
     @field_validator("metrics")

@@ -18,6 +18,8 @@ RATE_NAMES = {
     "tnr": "TNR",
     "fnr": "FNR",
     "precision": "precision",
+    "fdr": "FDR",
+    "for": "FOR",
     "accuracy": "accuracy",
     "mae": "MAE",
     "rmse": "RMSE",

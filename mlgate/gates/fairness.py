@@ -19,11 +19,14 @@ import numpy as np
 
 from mlgate.errors import InputError
 from mlgate.gates._fairness_groups import Attribute, GroupRows, attributes, local_rows, spark_rows
+from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate, GateInputs
 from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
 from mlgate.stats import fairness as fs
+from mlgate.stats.decision import Outcome
+from mlgate.stats.fair_gaps import GroupGap, group_gaps, reference_index
 
 if TYPE_CHECKING:
     from mlgate.config.gates import FairnessGate as FairnessConfig
@@ -174,8 +177,10 @@ def regression_check(
     value: float,
     why: str,
     group: str | None,
+    decided: Decided | None = None,
 ) -> Check | None:
-    """Candidate vs baseline on the same rows, decided on the paired bootstrap interval of the change."""
+    """Candidate vs baseline on the same rows, decided on the group-vs-reference tests
+    (:mod:`mlgate.gates._fairness_regression`)."""
     if st.base is None:
         return None
     base = _value(name, st.base, st)
@@ -183,8 +188,13 @@ def regression_check(
     if allowed is None:
         return None
     attr = st.attr.name
-    if not (np.isfinite(value) and np.isfinite(base)):
+    if not (np.isfinite(value) and np.isfinite(base)) or decided is None:
         which = "the candidate" if not np.isfinite(value) else "the baseline"
+        reason = (
+            f"undefined for {which}"
+            if not (np.isfinite(value) and np.isfinite(base))
+            else "no judged group has a rate defined on both models beside the reference group's"
+        )
         return Check(
             name=f"{name} vs baseline",
             status=Status.WARN,
@@ -194,46 +204,109 @@ def regression_check(
             value=value,
             baseline=base,
             threshold=allowed,
-            message=f"{name} for {attr} cannot be compared with the baseline: undefined for {which}",
+            message=f"{name} for {attr} cannot be compared with the baseline: {reason}",
         )
-    assert st.boot_cand is not None and st.boot_base is not None
-    # Paired: both models' aggregates come from the same resampled rows (the joint cell counts).
-    delta_boot = fs.metric_values(name, st.boot_cand, st.include, st.attr.ref) - fs.metric_values(
-        name, st.boot_base, st.include, st.attr.ref
+    return decided_check(name, th, gate, st, value, base, allowed, why, decided)
+
+
+def decided_check(
+    name: str,
+    th: MetricThreshold,
+    gate: FairnessConfig,
+    st: GroupStats,
+    value: float,
+    base: float,
+    allowed: float,
+    why: str,
+    decided: Decided,
+) -> Check:
+    from mlgate.gates._compare_text import fmt_p
+
+    a = (1.0 - gate.confidence) / 2.0
+    d, t, labels = decided.driver, decided.driver.test, st.attr.labels
+    lo, hi = t.bounds(a)
+    cls = f" (class {d.cls})" if st.cand["size"].shape[1] > 1 else ""
+    kind = "ratio" if fs.METRIC_PARTS[name][0] == "ratio" else "gap"
+    what = (
+        f"{RATE_NAMES[d.part]}{cls} {kind} of {labels[d.group]} vs {labels[d.ref]} (reference) "
+        f"{fmt(d.base_value)} -> {fmt(d.cand_value)}"
     )
-    lo, hi = fs.percentile_interval(delta_boot, gate.confidence)
-    delta = value - base
-    sign = 1.0 if FAIRNESS_METRICS[name] is Direction.LOWER else -1.0
-    worse, worse_lo = sign * delta, min(sign * lo, sign * hi)
-    ci = f"{gate.confidence:.0%} interval of the change [{lo:+.3g}, {hi:+.3g}]"
-    head = f"{name} for {attr}: {fmt(base)} -> {fmt(value)}"
-    if worse > allowed and worse_lo > 0:
+    ci = f"{gate.confidence:.0%} interval of its worsening [{lo:+.3g}, {hi:+.3g}]"
+    head = f"{name} for {st.attr.name}: {fmt(base)} -> {fmt(value)}"
+    p_label = "adjusted p" if gate.multiplicity != "none" and decided.tests > 1 else "p"
+    n_group = int(st.cand["size"][d.group, 0])
+    rows = t.rows_needed(allowed, a, n_group) if decided.outcome is Outcome.INCONCLUSIVE else None
+    mde = t.mde(allowed, a)
+    if decided.outcome is Outcome.FAIL:
         status = Status.FAIL if th.severity == "error" else Status.WARN
-        msg = f"{head}, worse by {worse:.3g} (allowed {allowed:g}; {ci}): {why}"
-    elif worse > allowed:
-        status = Status.WARN
         msg = (
-            f"{head}, worse by {worse:.3g} (allowed {allowed:g}) but the {ci} includes no worsening: "
-            f"inconclusive; more rows per group would decide. {why}"
+            f"{head}; {what}, worse by {t.estimate:.3g}, beyond the allowed worsening {allowed:g} "
+            f"({ci}; {p_label} {fmt_p(decided.p)}): {why}"
+        )
+    elif decided.outcome is Outcome.PASS:
+        status = Status.PASS
+        msg = (
+            f"{head}; every group stays within the allowed worsening {allowed:g} (least clear: {what}, {ci})"
         )
     else:
-        status = Status.PASS
-        msg = f"{head}, change {delta:+.3g} within the allowed worsening {allowed:g} ({ci})"
+        status = Status.WARN
+        more = (
+            f"about {rows} rows in {labels[d.group]} would decide"
+            if rows
+            else "more rows per group would decide"
+        )
+        msg = (
+            f"{head}; {what}: the {ci} includes the allowed worsening {allowed:g}: inconclusive; "
+            f"{more}. {why}"
+        )
+    # The interval of the driving group's change, oriented like delta (lower-is-better metrics rise).
+    lower = FAIRNESS_METRICS[name] is Direction.LOWER
     return Check(
         name=f"{name} vs baseline",
         status=status,
         message=msg,
         metric=name,
-        attribute=attr,
-        group=group,
+        attribute=st.attr.name,
+        group=f"{labels[d.group]} vs {labels[d.ref]}",
         value=value,
         baseline=base,
-        delta=delta,
+        delta=value - base,
         threshold=allowed,
-        ci_low=lo,
-        ci_high=hi,
-        details={"resamples": int(np.isfinite(delta_boot).sum())},
+        ci_low=lo if lower else -hi,
+        ci_high=hi if lower else -lo,
+        p_value=decided.p,
+        mde=mde if np.isfinite(mde) else None,
+        rows_needed=rows,
+        family=decided.family,
+        details={
+            "outcome": decided.outcome.value,
+            "decision": gate.decision,
+            "rate": d.part,
+            "class": d.cls,
+            "reference": labels[d.ref],
+            "worsening": t.estimate,
+            "p_raw": decided.p_raw,
+            "p_within": t.p_below(allowed),
+            "tests": decided.tests,
+        },
     )
+
+
+def _plan(
+    name: str, th: MetricThreshold, gate: FairnessConfig, st: GroupStats
+) -> tuple[list[GroupGap], float] | None:
+    """The group tests of one regression check and its allowance; None when it is not judged."""
+    if st.base is None or st.boot_cand is None or st.boot_base is None:
+        return None
+    base = _value(name, st.base, st)
+    allowed = _allowance(th, gate, base)
+    if allowed is None or not np.isfinite(base):
+        return None
+    ref = reference_index(st.cand["size"][:, 0], st.include, st.attr.ref)
+    if ref is None:
+        return None
+    gaps = group_gaps(name, st.cand, st.base, st.boot_cand, st.boot_base, st.include, ref)
+    return (gaps, allowed) if gaps else None
 
 
 def coverage_checks(
@@ -322,9 +395,26 @@ class FairnessGate(Gate):
             rows = spark_rows(inputs, gate, regression)
         else:
             rows = local_rows(inputs, regression)
+        computed = []
+        plans: dict[tuple[int, str], tuple[list[GroupGap], float]] = {}
         for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: _header(inputs))):
             rng = np.random.default_rng([gate.seed, i]) if wants_boot else None
             st = group_stats(attr, rows, inputs, gate, task, rng)
+            computed.append(st)
+            for name, th in metrics.items():
+                plan = _plan(name, th, gate, st)
+                if plan is not None:
+                    plans[(i, name)] = plan
+        decided = decide_all(
+            plans,
+            gate.decision,
+            gate.multiplicity,
+            (1.0 - gate.confidence) / 2.0,
+            len(computed),
+            len(metrics),
+        )
+        for i, st in enumerate(computed):
+            attr = st.attr
             tables.append(group_table(st.attr, st.include, st.cand, st.base, task, ev.classes))
             checks += coverage_checks(st, list(metrics), gate, task, ev.classes)
             for name, th in metrics.items():
@@ -334,7 +424,7 @@ class FairnessGate(Gate):
                     c
                     for c in (
                         absolute_check(name, th, value, st, why, group),
-                        regression_check(name, th, gate, st, value, why, group),
+                        regression_check(name, th, gate, st, value, why, group, decided.get((i, name))),
                     )
                     if c
                 ]
@@ -350,6 +440,13 @@ class FairnessGate(Gate):
                     )
                 ]
         notes = []
+        if decided:
+            family = next(iter(decided.values())).family
+            notes.append(
+                f"Regression vs the baseline: each judged group against the reference group (the "
+                f"configured one, else the largest), decision rule '{gate.decision}'; multiplicity: "
+                f"{family}."
+            )
         if inputs.baseline is None and any(_allowance(th, gate, 0.0) is not None for th in metrics.values()):
             notes.append(
                 "No baseline predictions: the regression against the baseline was not checked "

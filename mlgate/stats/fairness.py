@@ -36,6 +36,17 @@ METRIC_PARTS: dict[str, tuple[Kind, tuple[str, ...]]] = {
     "predictive_parity_difference": ("difference", ("precision",)),
     "accuracy_difference": ("difference", ("accuracy",)),
     "error_gap_mae": ("difference", ("mae",)),
+    # Aequitas's group-metric parities (Saleiro et al. 2018, "Aequitas: a bias and fairness audit
+    # toolkit", arXiv:1811.05577): error rates among the actual negatives / positives (FPR, FNR) and
+    # among the predicted positives / negatives (false discovery and false omission rates).
+    "false_positive_rate_difference": ("difference", ("fpr",)),
+    "false_positive_rate_ratio": ("ratio", ("fpr",)),
+    "false_negative_rate_difference": ("difference", ("fnr",)),
+    "false_negative_rate_ratio": ("ratio", ("fnr",)),
+    "false_discovery_rate_difference": ("difference", ("fdr",)),
+    "false_discovery_rate_ratio": ("ratio", ("fdr",)),
+    "false_omission_rate_difference": ("difference", ("for",)),
+    "false_omission_rate_ratio": ("ratio", ("for",)),
 }
 
 # Why a rate can be undefined in a group; used in warnings.
@@ -45,6 +56,8 @@ UNDEFINED_BECAUSE = {
     "fpr": "no actual negatives",
     "tnr": "no actual negatives",
     "precision": "no predicted positives",
+    "fdr": "no predicted positives",
+    "for": "no predicted negatives",
 }
 
 
@@ -123,6 +136,8 @@ def rates(cells: np.ndarray) -> dict[str, np.ndarray]:
         "tnr": _ratio(tn, tn + fp),
         "fnr": _ratio(fn, fn + tp),
         "precision": _ratio(tp, tp + fp),
+        "fdr": _ratio(fp, tp + fp),
+        "for": _ratio(fn, fn + tn),
         "accuracy": _ratio(tp + tn, n),
     }
 

@@ -1,0 +1,97 @@
+"""The fairness gate's regression against the baseline: per-group tests, one family, three zones.
+
+Each (attribute, metric) check is decided from its group-against-reference tests
+(:mod:`mlgate.stats.fair_gaps`). Across the gate, every such test is one member of the family the
+multiplicity correction covers (attributes x metrics x groups; Holm 1979 by default):
+
+- ``margin``: **fail** when some group's worsening is shown to exceed the allowance (its corrected
+  p-value for "worse by more than the allowance" < alpha), **pass** when every group's worsening is shown
+  to stay below it (an intersection-union test, no correction needed, Berger 1982), **inconclusive**
+  otherwise;
+- ``evidence``: fail when some group is worse by more than the allowance and significantly worse
+  than the baseline (corrected p against zero < alpha); inconclusive when worse by more without
+  significance; pass otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlgate.stats.decision import Outcome
+from mlgate.stats.fair_gaps import GroupGap
+from mlgate.stats.margin import three_zones
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The verdict of one (attribute, metric) check and the group test that drives it."""
+
+    outcome: Outcome
+    driver: GroupGap
+    p: float  # corrected p-value of the driver's test
+    p_raw: float
+    family: str
+    tests: int
+
+
+def _p(gap: GroupGap, allowed: float, rule: str) -> float:
+    return gap.test.p_above(allowed if rule == "margin" else 0.0)
+
+
+def decide_all(
+    plans: dict[tuple[int, str], tuple[list[GroupGap], float]],
+    rule: str,
+    correction: str,
+    alpha: float,
+    n_attributes: int,
+    n_metrics: int,
+) -> dict[tuple[int, str], Decided]:
+    """``plans``: (attribute index, metric) -> (its group tests, allowance). One correction for all."""
+    from mlgate.stats.multiple import adjust
+
+    keys = [(key, i) for key, (gaps, _) in plans.items() for i in range(len(gaps))]
+    raw = np.array([_p(plans[key][0][i], plans[key][1], rule) for key, i in keys])
+    adjusted = adjust(raw, correction)  # type: ignore[arg-type]
+    label = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no correction"}[correction]
+    family = (
+        f"{label} across {len(keys)} group-vs-reference tests "
+        f"({n_attributes} attribute(s) x {n_metrics} metric(s)) of the fairness gate"
+    )
+    by_key: dict[tuple[int, str], list[tuple[GroupGap, float, float]]] = {}
+    for (key, i), p_adj, p_raw in zip(keys, adjusted, raw, strict=True):
+        by_key.setdefault(key, []).append((plans[key][0][i], float(p_adj), float(p_raw)))
+    out = {}
+    for key, rows in by_key.items():
+        allowed = plans[key][1]
+        # The driver: the group most clearly worse (smallest corrected p), ties by the larger worsening.
+        gap, p_adj, p_raw = min(rows, key=lambda r: (_nan_last(r[1]), -r[0].test.estimate))
+        if rule == "margin":
+            outcomes = [three_zones(g.test, allowed, alpha, p_fail=p) for g, p, _ in rows]
+            if Outcome.FAIL in outcomes:
+                outcome = Outcome.FAIL
+            elif all(o is Outcome.PASS for o in outcomes):
+                outcome = Outcome.PASS
+            else:
+                outcome = Outcome.INCONCLUSIVE
+                # Name the group that keeps the check open: the least clearly within the allowance.
+                gap, p_adj, p_raw = max(rows, key=lambda r: _nan_last(r[0].test.p_below(allowed)))
+        else:
+            past = [r for r in rows if r[0].test.estimate > allowed + 1e-12]
+            significant = [r for r in past if math.isfinite(r[1]) and r[1] < alpha]
+            if significant:
+                outcome = Outcome.FAIL
+                gap, p_adj, p_raw = min(significant, key=lambda r: r[1])
+            elif past:
+                outcome = Outcome.INCONCLUSIVE
+                gap, p_adj, p_raw = max(past, key=lambda r: r[0].test.estimate)
+            else:
+                outcome = Outcome.PASS
+        out[key] = Decided(outcome, gap, p_adj, p_raw, family, len(keys))
+    return out
+
+
+def _nan_last(p: float) -> float:
+    return p if math.isfinite(p) else math.inf
