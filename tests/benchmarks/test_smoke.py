@@ -142,3 +142,13 @@ def test_gate_benchmarks_run(gate: str, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(benchmarks.data, "ROOT", tmp_path)
     result = importlib.import_module(f"benchmarks.bench_{gate}").run(2000)
     assert result.get("n_rows") == 2000, result
+
+
+def test_decisions_table_runs_and_keeps_the_margin_guarantee() -> None:
+    """`python -m benchmarks.decisions` (the table in docs/statistics.md), on few runs per cell."""
+    from benchmarks.decisions import block_rates, table
+
+    text = table(reps=400)
+    assert text.count("| margin |") == 4 and text.count("| evidence |") == 4
+    margin_at, evidence_at, _, _ = block_rates(10_000, 0.15, 0.02, 0.02, reps=2000, seed=1)
+    assert margin_at < 0.04 < 0.35 < evidence_at
