@@ -28,14 +28,21 @@ def check(
     eval_data: object = None,
     reference_data: object = None,
     advisory: bool = False,
+    allow_pickle: bool = False,
+    allow_outside_repo: bool = False,
 ) -> Report:
     """Evaluate every configured gate and return the :class:`~mlgate.result.Report`.
 
     Raises :class:`mlgate.errors.InputError` (or ``ConfigError``) for unusable inputs, with the same
-    messages as ``mlgate check`` (which exits 2 on them).
+    messages as ``mlgate check`` (which exits 2 on them). ``allow_pickle`` / ``allow_outside_repo`` are
+    the ``--allow-pickle`` / ``--allow-outside-repo`` switches of ``mlgate check`` (they apply when
+    ``config`` is a path; a :class:`LoadedConfig` carries its own); a privileged run
+    (:mod:`mlgate.trust`) still never loads pickles or Python schemas.
     """
     from mlgate.config import LoadedConfig, load_config
     from mlgate.runner import run
+    from mlgate.trust import Trust
 
-    loaded = config if isinstance(config, LoadedConfig) else load_config(config)
+    trust = Trust.from_environ(allow_pickle=allow_pickle, allow_outside_repo=allow_outside_repo)
+    loaded = config if isinstance(config, LoadedConfig) else load_config(config, trust)
     return run(loaded, advisory=advisory, frames={"eval": eval_data, "reference": reference_data})

@@ -40,19 +40,16 @@ def provenance(
     loaded: LoadedConfig, given: Collection[str] = (), models: Mapping[str, Mapping[str, str]] | None = None
 ) -> Provenance:
     hashes = {uri: origin["sha256"] for uri, origin in (models or {}).items() if "sha256" in origin}
-    for shown, real in sorted(_input_paths(loaded, given).items()):
-        if real.startswith("git:"):
-            # Hash the blob the gates read at that ref, so the scorecard names the exact baseline.
-            from mlgate.io.sources import local_path
+    from mlgate.io.sources import local_path
 
-            try:
-                p = local_path(loaded, real, "provenance")
-            except MlgateError:
-                continue
-        else:
-            p = Path(real)
-        if p.is_file():
-            hashes[shown] = file_sha256(p)
+    for shown, real in sorted(_input_paths(loaded, given).items()):
+        # The file the gates read (a git: blob at its ref, a local file resolved and confined to the
+        # repository): a symlink out of the repository is not even hashed into the scorecard.
+        try:
+            p = local_path(loaded, real, "provenance")
+        except MlgateError:
+            continue
+        hashes[shown] = file_sha256(p)
     return Provenance(
         config_sha256=loaded.sha256,
         inputs=hashes,

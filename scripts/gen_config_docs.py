@@ -31,6 +31,25 @@ Paths are relative to the folder of the config file; `git:REF:PATH` reads a file
 commit (see [Recipes](recipes.md)). `mlgate config-schema` prints the same model as JSON Schema
 for editor completion, and `mlgate validate-config` checks a file without reading any data.
 
+Every input path (data, predictions, models, schemas, baselines, `git:` paths, and mlgate.yaml
+itself) is resolved, symlinks followed, and must stay inside the repository.
+
+**Trust switches are not configuration.** A pull request can change `mlgate.yaml`, so nothing in it
+can switch a guard off: `allow_pickle` (in `candidate`/`baseline`) and `allow_outside_repo` were
+removed and are now an error that names the replacement. The workflow sets them instead, on the
+command line or in the job's environment:
+
+| guard | flag (`mlgate check`, `mlgate baseline save`) | environment |
+|---|---|---|
+| load pickle/joblib models (runs their code) | `--allow-pickle` | `MLGATE_ALLOW_PICKLE=1` |
+| read paths (or symlinks) out of the repository | `--allow-outside-repo` | `MLGATE_ALLOW_OUTSIDE_REPO=1` |
+
+In a privileged run (GitHub `pull_request_target`, `workflow_run`, `issue_comment`,
+`pull_request_review`, `pull_request_review_comment`, `issues`, `discussion`, `discussion_comment`;
+a GitLab merge request pipeline from a fork running in the parent project; or `MLGATE_UNTRUSTED=1`)
+pickle/joblib models and pandera Python schemas are refused even with the flag. See
+[Security](security.md).
+
 A complete example (the configuration of `mlgate demo`):
 
 ```yaml

@@ -7,13 +7,37 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mlgate.text import one_line, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:
+    from mlgate.trust import Trust
+
+
+def trust_options(func: F) -> F:
+    """``--allow-pickle`` and ``--allow-outside-repo``: guard switches only the workflow can set."""
+    func = click.option(
+        "--allow-outside-repo", is_flag=True,
+        help="Read input paths (or symlinks) that lead outside the repository "
+        "(also MLGATE_ALLOW_OUTSIDE_REPO=1).",
+    )(func)
+    return click.option(
+        "--allow-pickle", is_flag=True,
+        help="Load pickle/joblib models, which runs their code; never in a privileged run such as "
+        "pull_request_target (also MLGATE_ALLOW_PICKLE=1).",
+    )(func)
+
+
+def make_trust(allow_pickle: bool = False, allow_outside_repo: bool = False) -> Trust:
+    """The flags, or the environment the workflow set, and whether this run is privileged."""
+    from mlgate.trust import Trust
+
+    return Trust.from_environ(allow_pickle=allow_pickle, allow_outside_repo=allow_outside_repo)
 
 
 # Token values given on the command line (--token): masked like the environment's.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mlgate._cli._common import echo, handle_errors
+from mlgate._cli._common import echo, handle_errors, make_trust, trust_options
 from mlgate._cli.check import CONFIG_OPTION
 
 if TYPE_CHECKING:
@@ -30,8 +30,11 @@ def baseline() -> None:
     "an MLflow candidate is promoted to the baseline's alias.",
 )
 @click.option("--debug", is_flag=True, hidden=True)
+@trust_options
 @handle_errors
-def save(config_path: Path, out: Path | None, debug: bool) -> None:
+def save(
+    config_path: Path, out: Path | None, debug: bool, allow_pickle: bool, allow_outside_repo: bool
+) -> None:
     """Store the candidate's predictions, metrics, data hash and config hash as the new baseline.
 
     Run it on the main branch after a merge and commit the folder; pull requests then compare with it,
@@ -49,7 +52,7 @@ def save(config_path: Path, out: Path | None, debug: bool) -> None:
 
     if out is not None:
         _check_baseline_out(out)
-    loaded = load_config(config_path)
+    loaded = load_config(config_path, make_trust(allow_pickle, allow_outside_repo))
     target = promotion_target(loaded)
     if out is None and target is None:
         raise click.UsageError("--out is required (the baseline is not an MLflow alias to promote to)")
@@ -122,9 +125,11 @@ def _resolve_show_path(loaded: LoadedConfig | None, path: str | None) -> tuple[s
 @click.argument("path", required=False)
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the stored metrics.json as is.")
+@click.option("--allow-outside-repo", is_flag=True,
+              help="Read a baseline outside the repository (also MLGATE_ALLOW_OUTSIDE_REPO=1).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> None:
+def show(path: str | None, config_path: Path, as_json: bool, allow_outside_repo: bool, debug: bool) -> None:
     """Show a stored baseline: PATH (a metrics.json, its folder, or git:REF:PATH), else the config's."""
     from tabulate import tabulate
 
@@ -134,7 +139,8 @@ def show(path: str | None, config_path: Path, as_json: bool, debug: bool) -> Non
     from mlgate.text import one_line
 
     needs_config = path is None or path.startswith("git:")
-    loaded = load_config(config_path) if needs_config else None
+    trust = make_trust(allow_outside_repo=allow_outside_repo)
+    loaded = load_config(config_path, trust) if needs_config else None
     value, task = _resolve_show_path(loaded, path)
     if loaded is not None:
         file = local_path(loaded, value, "baseline.metrics")

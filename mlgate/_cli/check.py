@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mlgate._cli._common import echo, handle_errors
+from mlgate._cli._common import echo, handle_errors, make_trust, trust_options
 from mlgate._cli.mlflow_results import log_results
 from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
     from mlgate.result import Report
+    from mlgate.trust import Trust
 
 CONFIG_OPTION = click.option(
     "-c", "--config", "config_path", default="mlgate.yaml", show_default=True,
@@ -39,7 +40,9 @@ def report_files(report: Report, *, html: bool = True, charts: bool = True) -> d
     return files
 
 
-def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = False) -> Report:
+def evaluate(
+    config_path: Path, out: Path, *, advisory: bool, quiet: bool = False, trust: Trust | None = None
+) -> Report:
     """Load, run, write the report directory and print the terminal summary."""
     from mlgate.config import load_config
     from mlgate.render.safe_paths import check_report_dir
@@ -49,7 +52,7 @@ def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = Fals
 
     # Before any work: a --out that mlgate must not replace is refused at once (and again on writing).
     check_report_dir(out)
-    loaded = load_config(config_path)
+    loaded = load_config(config_path, trust)
     # Step progress only on an interactive stderr: CI logs get the summary alone.
     progress = Progress(lambda s: click.echo(s, err=True, nl=False)) if sys.stderr.isatty() else None
     try:
@@ -73,11 +76,12 @@ def evaluate(config_path: Path, out: Path, *, advisory: bool, quiet: bool = Fals
 @click.option("--advisory", is_flag=True, help="Report, but exit 0 when gates fail (rollout mode).")
 @click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
 @publish_options
+@trust_options
 @handle_errors
 def check(config_path: Path, out: Path, advisory: bool, debug: bool, publish_to: str, require_publish: bool,
-          token: str | None, pr: int | None) -> None:
+          token: str | None, pr: int | None, allow_pickle: bool, allow_outside_repo: bool) -> None:
     """Run every configured gate and write the scorecard."""
-    report = evaluate(config_path, out, advisory=advisory)
+    report = evaluate(config_path, out, advisory=advisory, trust=make_trust(allow_pickle, allow_outside_repo))
     log_results(config_path, report, out, pr, debug=debug)
     if publish_to != "none":
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")

@@ -39,9 +39,6 @@ class ModelSource(Section):
 
     predictions: str | None = Field(None, description="Prediction file (.csv/.parquet/.jsonl).")
     model: str | None = Field(None, description="Model file scored on the eval features (.skops, .onnx).")
-    allow_pickle: bool = Field(
-        False, description="Allow joblib/pickle model files (never on pull_request_target)."
-    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelSource:
@@ -58,7 +55,6 @@ class BaselineSource(Section):
     metrics: str | None = Field(
         None, description="Metrics JSON from `mlgate baseline save` (unpaired comparison only)."
     )
-    allow_pickle: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> BaselineSource:

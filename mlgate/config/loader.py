@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
@@ -14,10 +15,19 @@ from pydantic import BaseModel, ValidationError
 
 from mlgate.config.root import Config
 from mlgate.errors import ConfigError
+from mlgate.trust import Trust
 
 MAX_CONFIG_BYTES = 1_000_000
 MAX_NODES = 50_000
 _EMBEDDED = re.compile(r"^(?:Value error, )?@([^@]*)@(.*)$", re.S)
+
+
+# Guard switches that earlier versions read from mlgate.yaml. A pull request can change that file, so
+# they now come only from the workflow: the flag or environment variable named here.
+GUARD_KEYS = {
+    "allow_pickle": "--allow-pickle (or MLGATE_ALLOW_PICKLE=1)",
+    "allow_outside_repo": "--allow-outside-repo (or MLGATE_ALLOW_OUTSIDE_REPO=1)",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,8 @@ class LoadedConfig:
     config: Config
     path: Path
     sha256: str
+    # What the workflow allows (flags, environment); never read from the config file.
+    trust: Trust = dataclasses.field(default_factory=Trust.from_environ)
 
     @property
     def base_dir(self) -> Path:
@@ -90,6 +102,27 @@ def _check_graph(node: yaml.Node, where: str) -> None:
                 stack.append((v, inner))
 
 
+def _check_guard_keys(root: yaml.Node, where: str) -> None:
+    """Refuse the trust switches anywhere in the file, naming the flag that replaces them."""
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, path) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = k.value if isinstance(k, yaml.ScalarNode) else ""
+                if name in GUARD_KEYS:
+                    key = ".".join((*path, name))
+                    raise ConfigError(
+                        f"{where}:{k.start_mark.line + 1}: {key}: trust switches are not read from "
+                        "mlgate.yaml (a pull request can change this file and switch the guard off)",
+                        hint=f"remove it; if the workflow must allow it, pass {GUARD_KEYS[name]} to "
+                        "mlgate in the workflow (see docs/security.md)",
+                    )
+                stack.append((v, (*path, name)))
+
+
 def _line_of(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
     line = None
     for part in loc:
@@ -145,6 +178,7 @@ def parse_config(text: str, where: str) -> Config:
     if root is None:
         raise ConfigError(f"{where}: the file is empty", hint="run `mlgate init` for a starter config")
     _check_graph(root, where)
+    _check_guard_keys(root, where)
     try:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, RecursionError) as exc:  # pragma: no cover - compose already checked it
@@ -163,7 +197,8 @@ def parse_config(text: str, where: str) -> Config:
         ) from None
 
 
-def load_config(path: str | Path) -> LoadedConfig:
+def load_config(path: str | Path, trust: Trust | None = None) -> LoadedConfig:
+    """Read and validate ``path``; ``trust``: the workflow's guard switches (default: environment)."""
     p = Path(path)
     where = str(path)
     if not p.exists():
@@ -172,8 +207,15 @@ def load_config(path: str | Path) -> LoadedConfig:
         )
     if p.is_dir():
         raise ConfigError(f"{where}: is a directory, expected a YAML file", hint="pass -c DIR/mlgate.yaml")
+    from mlgate.io.sources import confine_to, repo_root
+
+    trust = trust if trust is not None else Trust.from_environ()
+    # A pull request may commit mlgate.yaml as a symlink to a file elsewhere on the runner.
+    real = confine_to(
+        repo_root(p.absolute().parent), p, "config", where, allow_outside=trust.allow_outside_repo
+    )
     try:
-        raw = p.read_bytes()[: MAX_CONFIG_BYTES + 1]
+        raw = real.read_bytes()[: MAX_CONFIG_BYTES + 1]
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read the config: {exc.strerror}") from None
     if len(raw) > MAX_CONFIG_BYTES:
@@ -183,7 +225,9 @@ def load_config(path: str | Path) -> LoadedConfig:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start})", hint="save it as UTF-8") from None
     config = parse_config(text, where)
-    return LoadedConfig(config=config, path=p.resolve(), sha256=hashlib.sha256(raw).hexdigest())
+    return LoadedConfig(
+        config=config, path=real, sha256=hashlib.sha256(raw).hexdigest(), trust=trust
+    )
 
 
 def config_json_schema() -> dict[str, Any]:

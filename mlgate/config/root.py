@@ -33,11 +33,6 @@ class Config(Section):
     gates: Gates = Field(default_factory=lambda: Gates())
     report: ReportConfig = Field(default_factory=lambda: ReportConfig())
     mlflow: MlflowSettings | None = Field(None, description="MLflow tracking server settings.")
-    allow_outside_repo: bool = Field(
-        False,
-        description="Allow input and model paths (or symlinks) that lead outside the repository. "
-        "Off by default: pull requests are untrusted.",
-    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:

@@ -159,7 +159,7 @@ class SchemaGate(Gate):
                 )
             frames.append(("reference", inputs.reference))
         ref = cfg.schema_ref
-        schema = load_schema(ref.path, ref.kind, loaded.base_dir) if ref is not None else None
+        schema = load_schema(ref.path, ref.kind, loaded.base_dir, loaded.trust) if ref is not None else None
         classification = cfg.task is not Task.REGRESSION
         known = gate.labels if gate.labels is not None else (
             tuple(str(c) for c in inputs.eval.classes) if cfg.task is Task.BINARY or

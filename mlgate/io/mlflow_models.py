@@ -8,14 +8,13 @@ plain YAML; then, by flavor (MLflow docs, "MLflow Models: storage format" and ``
 - ``sklearn`` saved with ``serialization_format="skops"``: the ``.skops`` file, loaded with the same
   trusted-types list as a ``.skops`` model file;
 - ``sklearn`` saved with pickle/cloudpickle, or any other ``python_function`` model: loading runs code
-  chosen by whoever logged the model, so only with ``allow_pickle: true`` and never in a privileged
-  event, as for ``.joblib`` files.
+  chosen by whoever logged the model, so only when the workflow passes ``--allow-pickle`` and never in
+  a privileged run (:mod:`mlgate.trust`), as for ``.joblib`` files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -33,14 +32,10 @@ if TYPE_CHECKING:
     from mlgate.config import LoadedConfig
     from mlgate.config.data import BaselineSource, ModelSource
     from mlgate.gates.interface import EvalData, PredictionSet
+    from mlgate.trust import Trust
 
 MAX_MLMODEL_BYTES = 1_000_000
 _NUMERIC = {"double", "float", "long", "integer"}
-
-
-def _privileged() -> bool:
-    """Events that run with the base repository's secrets on code from the pull request."""
-    return os.environ.get("GITHUB_EVENT_NAME") == "pull_request_target"
 
 
 def tree_sha256(root: Path) -> str:
@@ -128,26 +123,17 @@ def _numeric(s: pd.Series) -> bool:
     return bool(pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s))
 
 
-def _require_unpickle_trust(source: ModelSource | BaselineSource, key: str, where: str, what: str) -> None:
-    if _privileged():
-        raise InputError(
-            f"{where}: {what} models are never loaded in a privileged event (pull_request_target)",
-            hint="that event runs with the base repository's secrets; log the model with "
-            "serialization_format='skops' or as ONNX, or use the pull_request event",
-        )
-    if not source.allow_pickle:
-        raise InputError(
-            f"{where}: loading a {what} model runs any code it contains",
-            hint="log it with mlflow.sklearn.log_model(..., serialization_format='skops') or as ONNX, or set "
-            f"{key.rsplit('.', 1)[0]}.allow_pickle: true if you trust everyone who can log that model",
-        )
+def _require_unpickle_trust(trust: Trust, where: str, what: str) -> None:
+    trust.check_pickle(
+        where, what=f"a {what} model",
+        instead="log it with mlflow.sklearn.log_model(..., serialization_format='skops') or as ONNX",
+    )
 
 
 def _score(
     mlmodel: Mapping[str, Any],
     root: Path,
-    source: ModelSource | BaselineSource,
-    key: str,
+    trust: Trust,
     where: str,
     xs: Iterable[pd.DataFrame],
     task: Task,
@@ -163,13 +149,13 @@ def _score(
         return ("sklearn/skops", *_sklearn_predict(model, xs, task, classes, where))
     if isinstance(sk, dict):
         fmt = str(sk.get("serialization_format") or "pickle")
-        _require_unpickle_trust(source, key, where, f"sklearn ({fmt})")
+        _require_unpickle_trust(trust, where, f"sklearn ({fmt})")
         import mlflow.sklearn
 
         model = _load(lambda: mlflow.sklearn.load_model(str(root)), where)
         return (f"sklearn/{fmt}", *_sklearn_predict(model, xs, task, classes, where))
     if isinstance(flavors.get("python_function"), dict):
-        _require_unpickle_trust(source, key, where, "python_function")
+        _require_unpickle_trust(trust, where, "python_function")
         import mlflow.pyfunc
 
         model = _load(lambda: mlflow.pyfunc.load_model(str(root)), where)
@@ -252,7 +238,7 @@ def predict_with_mlflow(
         columns = signature_columns(mlmodel, loaded, eval_data, where)
         xs = eval_data.frame.batches(columns)
         flavor, y_pred, scores = _score(
-            mlmodel, local, source, key, where, xs, loaded.config.task, eval_data.classes
+            mlmodel, local, loaded.trust, where, xs, loaded.config.task, eval_data.classes
         )
     if y_pred.shape[0] != len(eval_data.y_true):
         raise InputError(f"{where}: {y_pred.shape[0]} predictions for {len(eval_data.y_true)} eval rows")

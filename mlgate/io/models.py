@@ -5,14 +5,14 @@
   :mod:`mlgate.io.skops_trust`; anything else is refused by name.
 - ``.onnx``: onnxruntime on the CPU; an ONNX graph cannot run arbitrary Python.
 - ``.joblib``/``.pkl``/``.pickle``: loading a pickle runs code chosen by whoever wrote the file
-  (Python docs, ``pickle`` warning). Only with ``allow_pickle: true``, and never on GitHub's
-  ``pull_request_target`` event, which runs with the base repository's secrets and write token while
-  the model file can come from the fork's pull request.
+  (Python docs, ``pickle`` warning). Only when the workflow passes ``--allow-pickle`` (or sets
+  ``MLGATE_ALLOW_PICKLE=1``), and never in a privileged run (:mod:`mlgate.trust`: e.g.
+  ``pull_request_target``, which holds the base repository's secrets and write token while the model
+  file can come from the fork's pull request).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from mlgate.config import LoadedConfig
     from mlgate.config.data import BaselineSource, ModelSource
     from mlgate.gates.interface import EvalData, PredictionSet
+    from mlgate.trust import Trust
 
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
 
@@ -67,19 +68,8 @@ def _load_skops(path: Path, where: str) -> Any:
     return model
 
 
-def _load_pickle(path: Path, where: str, key: str, allow: bool) -> Any:
-    if os.environ.get("GITHUB_EVENT_NAME") == "pull_request_target":
-        raise InputError(
-            f"{where}: pickle/joblib models are never loaded on pull_request_target",
-            hint="that event runs with the base repository's secrets and write token, and unpickling a file "
-            "from the pull request would run its code; use .skops or .onnx, or the pull_request event",
-        )
-    if not allow:
-        raise InputError(
-            f"{where}: loading a pickle/joblib file runs any code it contains",
-            hint=f"save the model with skops or ONNX, or set {key.rsplit('.', 1)[0]}.allow_pickle: true "
-            "if you trust every commit that can change it",
-        )
+def _load_pickle(path: Path, where: str, trust: Trust) -> Any:
+    trust.check_pickle(where)
     import joblib
 
     try:
@@ -260,11 +250,11 @@ def predict_with_model(
         model = _load_skops(path, where)
         y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
     elif suffix in PICKLE_SUFFIXES:
-        model = _load_pickle(path, where, key, source.allow_pickle)
+        model = _load_pickle(path, where, loaded.trust)
         y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
     else:
         raise InputError(
-            f"{where}: unsupported model file", hint="use .skops, .onnx (or .joblib with allow_pickle)"
+            f"{where}: unsupported model file", hint="use .skops or .onnx (or .joblib with --allow-pickle)"
         )
     if y_pred.shape[0] != len(eval_data.y_true):
         raise InputError(f"{where}: {y_pred.shape[0]} predictions for {len(eval_data.y_true)} eval rows")

@@ -5,9 +5,17 @@ from __future__ import annotations
 import functools
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlgate.config import LoadedConfig
 from mlgate.errors import InputError
+
+if TYPE_CHECKING:
+    from mlgate.config import LoadedConfig
+
+OUTSIDE_HINT = (
+    "keep inputs inside the repository; if the workflow must read files elsewhere, pass "
+    "--allow-outside-repo to mlgate (or set MLGATE_ALLOW_OUTSIDE_REPO=1) in the workflow"
+)
 
 
 @functools.lru_cache(maxsize=16)
@@ -28,22 +36,37 @@ def repo_root(start: Path) -> Path:
     return Path(top).resolve() if out.returncode == 0 and top else start.resolve()
 
 
-def confine(loaded: LoadedConfig, path: Path, key: str, shown: str) -> Path:
-    """Reject paths (or symlinks) that lead outside the repository unless the config allows it.
+def confine_to(root: Path, path: Path, key: str, shown: str, *, allow_outside: bool) -> Path:
+    """``path`` with every symlink resolved, refused unless it stays inside ``root``.
 
-    mlgate runs on untrusted pull requests: a symlink committed in a PR must not make it read (and
-    echo into a public scorecard) files elsewhere on the runner.
+    mlgate runs on untrusted pull requests: a symlink or a ``../`` committed in a pull request must not
+    make it read (and echo into a public scorecard) files elsewhere on the runner. The resolved path is
+    what the caller reads, so a link cannot be swapped between the check and the read's open.
     """
-    if loaded.config.allow_outside_repo:
-        return path
-    root = repo_root(loaded.base_dir)
-    real = path.resolve()
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        broken = " (a broken symlink)" if path.is_symlink() else ""
+        raise InputError(
+            f"{key}: {shown}: file not found{broken}", hint="paths are relative to mlgate.yaml"
+        ) from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop is a RuntimeError before Python 3.13
+        raise InputError(f"{key}: {shown}: cannot resolve the path: {exc}") from None
+    if allow_outside:
+        return real
+    root = root.resolve()
     if real != root and root not in real.parents:
         raise InputError(
-            f"{key}: {shown}: resolves to a file outside the repository ({root.name}/)",
-            hint="keep inputs inside the repository, or set allow_outside_repo: true in mlgate.yaml",
+            f"{key}: {shown}: resolves to a file outside the repository ({root.name}/)", hint=OUTSIDE_HINT
         )
     return real
+
+
+def confine(loaded: LoadedConfig, path: Path, key: str, shown: str) -> Path:
+    """:func:`confine_to` the repository of the config, unless the workflow allows outside paths."""
+    return confine_to(
+        repo_root(loaded.base_dir), path, key, shown, allow_outside=loaded.trust.allow_outside_repo
+    )
 
 
 def local_path(loaded: LoadedConfig, value: str, key: str) -> Path:
@@ -52,10 +75,7 @@ def local_path(loaded: LoadedConfig, value: str, key: str) -> Path:
         from mlgate.io.gitref import materialize
 
         return materialize(loaded, value, key)
-    p = Path(loaded.resolve(value))
-    if not p.exists():
-        broken = " (a broken symlink)" if p.is_symlink() else ""
-        raise InputError(f"{key}: {value}: file not found{broken}", hint="paths are relative to mlgate.yaml")
-    if p.is_dir():
+    real = confine(loaded, Path(loaded.resolve(value)), key, value)
+    if real.is_dir():
         raise InputError(f"{key}: {value}: is a directory, expected a file")
-    return confine(loaded, p, key, value)
+    return real

@@ -3,8 +3,9 @@
 Kinds: ``pandera-yaml`` (what ``DataFrameSchema.to_yaml()`` writes; pandera parses it with
 ``yaml.safe_load``), ``pandera-python`` (``module:attribute`` or ``path/file.py:attribute``, a
 ``DataFrameSchema`` or a ``DataFrameModel`` class; this runs the module's code, like any test file in
-the repository), ``great-expectations`` (an ExpectationSuite JSON as GX 1.x writes it under
-``gx/expectations/``: ``{"name": ..., "expectations": [{"type": ..., "kwargs": {...}}]}``).
+the repository, so it is refused in a privileged run, see :mod:`mlgate.trust`),
+``great-expectations`` (an ExpectationSuite JSON as GX 1.x writes it under ``gx/expectations/``:
+``{"name": ..., "expectations": [{"type": ..., "kwargs": {...}}]}``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlgate.errors import InputError
+from mlgate.trust import Trust
 
 Kind = Literal["pandera-yaml", "pandera-python", "great-expectations"]
 _PY_REF = re.compile(r"^(?P<target>[\w.]+|.+\.py):(?P<attr>[A-Za-z_]\w*)$")
@@ -57,18 +59,31 @@ def detect_kind(value: str, path: Path | None) -> Kind:
     )
 
 
-def load_schema(value: str, kind: str, base_dir: Path) -> LoadedSchema:
-    """Load ``value`` (relative to ``base_dir``) as ``kind`` ("auto" detects it)."""
+def load_schema(value: str, kind: str, base_dir: Path, trust: Trust | None = None) -> LoadedSchema:
+    """Load ``value`` (relative to ``base_dir``) as ``kind`` ("auto" detects it).
+
+    Schema files are confined to the repository (resolved, symlinks followed) unless ``trust`` allows
+    outside paths; a Python schema imports code, so it is refused in a privileged run before anything
+    is read (:mod:`mlgate.trust`).
+    """
+    from mlgate.io.sources import confine_to, repo_root
+
+    trust = trust if trust is not None else Trust.from_environ()
     path = Path(value) if Path(value).is_absolute() else base_dir / value
-    chosen: Kind = detect_kind(value, path) if kind == "auto" else kind  # type: ignore[assignment]
-    if chosen == "pandera-python":
-        return LoadedSchema(chosen, value, _import_schema(value, base_dir))
-    if not path.is_file():
-        raise InputError(f"schema: {value}: file not found", hint="paths are relative to mlgate.yaml")
-    if path.stat().st_size > MAX_SCHEMA_BYTES:
+    python_ref = _PY_REF.match(value) is not None and not (path.exists() or path.is_symlink())
+    if kind == "pandera-python" or (kind == "auto" and python_ref):
+        trust.refuse_code_in_privileged_run(
+            f"schema: {value}", "a pandera Python schema (importing it runs code from the repository)"
+        )
+        return LoadedSchema("pandera-python", value, _import_schema(value, base_dir, trust))
+    real = confine_to(repo_root(base_dir), path, "schema", value, allow_outside=trust.allow_outside_repo)
+    chosen: Kind = detect_kind(value, real) if kind == "auto" else kind  # type: ignore[assignment]
+    if not real.is_file():
+        raise InputError(f"schema: {value}: is not a file", hint="paths are relative to mlgate.yaml")
+    if real.stat().st_size > MAX_SCHEMA_BYTES:
         raise InputError(f"{value}: schema file larger than {MAX_SCHEMA_BYTES // 1_000_000} MB")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = real.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{value}: cannot read the schema: {exc}") from None
     if chosen == "pandera-yaml":
@@ -112,8 +127,10 @@ def _pandera_from_yaml(text: str, where: str) -> Any:
         raise InputError(f"{where}: invalid pandera schema: {type(exc).__name__}: {exc}") from None
 
 
-def _import_schema(value: str, base_dir: Path) -> Any:
+def _import_schema(value: str, base_dir: Path, trust: Trust) -> Any:
     import pandera.pandas as pa
+
+    from mlgate.io.sources import confine_to, repo_root
 
     m = _PY_REF.match(value)
     if m is None:
@@ -123,11 +140,14 @@ def _import_schema(value: str, base_dir: Path) -> Any:
     sys.path.insert(0, added)
     try:
         if target.endswith(".py"):
-            file = Path(target) if Path(target).is_absolute() else base_dir / target
+            given = Path(target) if Path(target).is_absolute() else base_dir / target
+            file = confine_to(
+                repo_root(base_dir), given, "schema", value, allow_outside=trust.allow_outside_repo
+            )
             spec = importlib.util.spec_from_file_location(f"mlgate_schema_{file.stem}", file)
             if spec is None or spec.loader is None or not file.is_file():
                 raise InputError(
-                    f"schema: {value}: {file.name} not found", hint="paths are relative to mlgate.yaml"
+                    f"schema: {value}: {given.name} not found", hint="paths are relative to mlgate.yaml"
                 )
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)

@@ -35,7 +35,7 @@ def write_project(
         base = "baseline:\n  predictions: base.csv\n"
     positive = "  positive: 1\n" if task == "binary" else ""
     text = (
-        f"version: 1\ntask: {task}\nallow_outside_repo: true\n"
+        f"version: 1\ntask: {task}\n"
         f"data:\n  eval: eval.csv\n  label: {label}\n  id: id\n{positive}"
         f"candidate:\n  predictions: cand.csv\n{base}"
         "gates:\n  fairness:\n" + "".join(f"    {line}\n" for line in gate_yaml.strip().splitlines())

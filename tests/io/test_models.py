@@ -15,6 +15,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from mlgate.config import load_config
 from mlgate.errors import InputError
 from mlgate.inputs import build_inputs
+from mlgate.trust import Trust
 
 FEATURES = ["duration_months", "credit_amount", "installment_rate", "age"]
 
@@ -85,25 +86,16 @@ def test_pickle_needs_allow_pickle(demo_project: Path) -> None:
     joblib.dump(model, demo_project / "model.joblib")
     with pytest.raises(InputError, match="runs any code it contains") as err:
         build_inputs(load_config(project(demo_project, "  model: model.joblib")))
-    assert err.value.hint is not None and "candidate.allow_pickle: true" in err.value.hint
+    assert err.value.hint is not None and "--allow-pickle" in err.value.hint
 
 
-def test_pickle_allowed_when_opted_in(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
+def test_pickle_allowed_when_the_workflow_opts_in(demo_project: Path) -> None:
     model, evalset = fit(demo_project)
     joblib.dump(model, demo_project / "model.joblib")
-    inputs = build_inputs(load_config(project(demo_project, "  model: model.joblib\n  allow_pickle: true")))
+    trust = Trust.from_environ({"GITHUB_EVENT_NAME": "pull_request"}, allow_pickle=True)
+    inputs = build_inputs(load_config(project(demo_project, "  model: model.joblib"), trust))
     assert inputs.candidate is not None
     assert len(inputs.candidate.y_pred) == len(evalset)
-
-
-def test_pickle_never_on_pull_request_target(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request_target")
-    model, _ = fit(demo_project)
-    joblib.dump(model, demo_project / "model.joblib")
-    with pytest.raises(InputError, match="never loaded on pull_request_target") as err:
-        build_inputs(load_config(project(demo_project, "  model: model.joblib\n  allow_pickle: true")))
-    assert err.value.hint is not None and "secrets" in err.value.hint
 
 
 def test_onnx_model_matches_scikit_learn(demo_project: Path) -> None:
