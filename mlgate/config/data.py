@@ -38,7 +38,11 @@ class ModelSource(Section):
     """Where a model's predictions come from: a predictions file or a model file to score."""
 
     predictions: str | None = Field(None, description="Prediction file (.csv/.parquet/.jsonl).")
-    model: str | None = Field(None, description="Model file scored on the eval features (.skops, .onnx).")
+    model: str | None = Field(
+        None,
+        description="Model scored on the eval features: a .skops or .onnx file, or an MLflow URI "
+        "(models:/NAME@ALIAS, models:/NAME/VERSION, runs:/RUN_ID/PATH).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelSource:
@@ -51,7 +55,9 @@ class ModelSource(Section):
 
 class BaselineSource(Section):
     predictions: str | None = Field(None, description="Baseline predictions on the same eval rows.")
-    model: str | None = Field(None, description="Baseline model file scored on the eval features.")
+    model: str | None = Field(
+        None, description="Baseline model scored on the eval features: a model file or an MLflow URI."
+    )
     metrics: str | None = Field(
         None, description="Metrics JSON from `mlgate baseline save` (unpaired comparison only)."
     )
