@@ -42,7 +42,9 @@ def _test_env_bin() -> Path:
 def test_local_install_and_passing_gate(mlgate_source: Path, demo_project: Path, tmp_path: Path,
                                         throwaway_venv: Path) -> None:
     workspace = _workspace(tmp_path, demo_project)
-    run = _run(mlgate_source, workspace, tmp_path, throwaway_venv, version="local", extras="ge, onnx")
+    # No `version:` input: the action installs the mlgate of its own ref from github.action_path, the
+    # way `uses: OWNER/mlgate@REF` does on a runner (no package index involved).
+    run = _run(mlgate_source, workspace, tmp_path, throwaway_venv, extras="ge, onnx")
 
     assert run.step("resolve").outputs == {"spec": f"{mlgate_source}[ge,onnx]"}
     install = run.step("Install mlgate")
@@ -119,7 +121,7 @@ def test_invalid_config_is_exit_2_with_error_status(mlgate_source: Path, demo_pr
 @pytest.mark.parametrize(
     ("version", "extras", "spec"),
     [
-        ("", "", "mlgate"),
+        ("latest", "", "mlgate"),
         ("latest", "ge", "mlgate[ge]"),
         ("0.1.0", "", "mlgate==0.1.0"),
         ("0.2.0rc1", "ge,onnx", "mlgate[ge,onnx]==0.2.0rc1"),
@@ -132,6 +134,28 @@ def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spe
     run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
                      only=("resolve",))
     assert run.step("resolve").outputs == {"spec": spec}
+
+
+@pytest.mark.parametrize(("version", "extras", "suffix"), [("", "", ""), ("local", "ge", "[ge]"),
+                                                         (" ", "onnx,ge", "[onnx,ge]")])
+def test_default_installs_the_actions_own_ref(version: str, extras: str, suffix: str,
+                                               tmp_path: Path) -> None:
+    """Empty or "local" names the action's own folder (the checkout of the ref in `uses:`), not PyPI."""
+    run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
+                     only=("resolve",))
+    assert run.step("resolve").outputs == {"spec": f"{ROOT}{suffix}"}
+
+
+def test_action_folder_without_a_package_is_a_clear_error(tmp_path: Path) -> None:
+    """An action.yml copied without the package cannot install its own ref: say what to set instead."""
+    action = tmp_path / "vendored"
+    action.mkdir()
+    shutil.copy2(ROOT / "action.yml", action / "action.yml")
+    run = run_action(action, {}, workspace=tmp_path, tmp=tmp_path, only=("resolve",))
+    step = run.step("resolve")
+    assert step.returncode == 2
+    assert "holds no mlgate package" in step.stdout and "'version'" in step.stdout
+    assert step.outputs == {}
 
 
 @pytest.mark.parametrize(
