@@ -204,6 +204,8 @@ class GitHubPublisher(Publisher):
                     artifact_url=request.artifact_url,
                     banner=banner,
                 )
+                # Data that happens to hold the token (an echoed header...) is never posted.
+                body = api.clean(body)
                 store = _Comments(api, repo, self.ctx.pr_number)
                 try:
                     what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
@@ -251,6 +253,7 @@ class GitHubPublisher(Publisher):
             artifact_url=request.artifact_url,
             measure=utf8_bytes,
         )
+        summary = api.clean(summary)
         payload: dict[str, Any] = {
             "name": context,
             "head_sha": sha,

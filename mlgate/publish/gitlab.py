@@ -88,6 +88,7 @@ class GitLabPublisher(Publisher):
                     artifact_url=request.artifact_url,
                     banner="" if request.computed_here else reported_banner(None),
                 )
+                body = api.clean(body)  # data that happens to hold the token is never posted
                 store = _Notes(api, self.ctx.repository, self.ctx.pr_number)
                 what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
             except ApiError as exc:

@@ -101,9 +101,13 @@ def _b64_cores(data: bytes) -> list[str]:
 def secret_forms(secret: str) -> list[str]:
     """Every form of ``secret`` that may show up in a message, longest first: raw and stripped,
     Python repr and ascii escapes (bytes reprs in httpx/h11 errors), JSON string escapes,
-    URL encodings, base64 of the token and of ``user:token`` as sent in basic auth."""
+    URL encodings, markdown and HTML escapes (a scorecard quoting it), base64 of the token and of
+    ``user:token`` as sent in basic auth."""
     if len(secret) < MIN_SECRET_LEN:
         return []
+    from mlgate.render.escape import html as html_escaped
+    from mlgate.render.escape import md
+
     forms: set[str] = set()
     for value in {secret, secret.strip()}:
         if len(value) < MIN_SECRET_LEN:
@@ -117,6 +121,9 @@ def secret_forms(secret: str) -> list[str]:
             json.dumps(value, ensure_ascii=False)[1:-1],
             quote(value, safe=""),
             quote_plus(value, safe=""),
+            # As rendered into a comment ("ghp\\_..."), or into HTML.
+            md(value),
+            html_escaped(value),
         }
         raw = value.encode("utf-8")
         forms |= set(_b64_cores(raw))

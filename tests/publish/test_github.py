@@ -224,3 +224,26 @@ def test_check_run_fields_fit_the_api_limits(server: ForgeServer, forge: Forge, 
     assert len(run["output"]["summary"].encode("utf-8")) <= 65535
     title = run["output"]["title"]
     assert len(title) <= 255 and "\n" not in title and "\u202e" not in title and title.endswith("…")
+
+
+def test_token_in_the_data_is_never_posted(server: ForgeServer, forge: Forge, tmp_path: Path) -> None:
+    # A gate message that quotes a header (or an environment dump) holding the token.
+    base = make_report()
+    leaky = (
+        base.gates[0]
+        .checks[0]
+        .__class__(
+            name="leak", status=Status.FAIL, message=f"request failed: Authorization: Bearer {APP_TOKEN}"
+        )
+    )
+    report = Report(
+        gates=(GateResult(name="performance", checks=(leaky,)),),
+        provenance=base.provenance,
+        mlgate_version="0.1.0",
+        config_id="mlgate.yaml",
+    )
+    publisher(server, APP_TOKEN).publish(make_request(report, tmp_path))
+    [comment] = forge.pr_comments(7)
+    [run] = forge.check_runs
+    for text in (comment["body"], run["output"]["summary"]):
+        assert APP_TOKEN[4:] not in text and "***" in text
