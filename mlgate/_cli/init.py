@@ -2,7 +2,9 @@
 
 The CI files are the templates shipped in ``mlgate/templates_data`` (a copy of the repository's
 ``templates/``, kept identical by a test), with only the config path and default branch filled in.
-Nothing is overwritten without ``--force``; nothing is written when any target exists.
+An existing config is never overwritten, not even with ``--force`` (it holds the user's edits; to get a
+fresh starter, move it away): next to one, ``init --ci`` writes only the CI files. Existing CI files are
+overwritten only with ``--force``; nothing is written when any target exists without it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ data:
   eval: {eval}  # .csv, .csv.gz, .parquet, .jsonl; paths are relative to this file
   label: {label}  # the true label column
   positive: "1"                 # binary: the positive class value as it appears in the label column
-  id: id                        # join key shared with the prediction files (optional)
+  id: {id}  # join key shared with the prediction files: without it rows are joined by position
   # reference: data/train.parquet   # for the drift gate
 # schema: schemas/eval.yaml     # pandera YAML (`mlgate schema infer`) or a Great Expectations suite
 candidate:
@@ -51,6 +53,7 @@ DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".jsonl", ".jsonl.gz")
 SKIP_DIRS = {"node_modules", "site-packages", "venv", "env", "__pycache__", "build", "dist"}
 EVAL_HINTS = ("eval", "test", "valid", "holdout")
 LABEL_HINTS = ("label", "target", "y", "class", "outcome")
+ID_HINTS = ("id", "row_id", "uid", "key")
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def _data_files(root: Path, depth: int = 3) -> list[Path]:
 
 def _guess(repo: Repo, config_dir: Path) -> dict[str, str]:
     """Fill the starter with the repository's own files where the names make it obvious."""
-    values = {"eval": "data/eval.parquet", "label": "label", "candidate": "out/candidate.csv"}
+    values = {"eval": "data/eval.parquet", "label": "label", "candidate": "out/candidate.csv", "id": "id"}
     evals = [p for p in repo.data_files
              if any(h in p.name.lower() for h in EVAL_HINTS) and "pred" not in p.name.lower()]
     preds = [p for p in repo.data_files if "pred" in p.name.lower() and "baseline" not in str(p).lower()]
@@ -119,6 +122,8 @@ def _guess(repo: Repo, config_dir: Path) -> dict[str, str]:
                 header = [c.strip().strip('"') for c in fh.readline().split(",")]
             label = next((c for c in header if c.lower() in LABEL_HINTS), None)
             values["label"] = label or values["label"]
+            key = next((c for c in header if c.lower() in ID_HINTS or c.lower().endswith("_id")), None)
+            values["id"] = key or values["id"]
     if preds:
         values["candidate"] = rel(preds[0])
     # Plain YAML scalars when safe, else JSON strings (valid YAML) for spaces, colons, quotes...
@@ -154,19 +159,31 @@ def ci_files(ci: str, fork_safe: bool, repo: Repo, config_rel: str) -> dict[Path
     return files
 
 
-def _next_steps(ci: str | None, fork_safe: bool, repo: Repo, config: Path) -> list[str]:
-    steps = [f"edit {config}: point data.eval, data.label and the prediction files at your data",
-             f"mlgate validate-config -c {config}  # then: mlgate check -c {config}"]
+def _next_steps(ci: str | None, fork_safe: bool, repo: Repo, config: Path, *, config_kept: bool,
+                wrote_pipeline: bool) -> list[str]:
+    """What is left to do, and nothing that init has just done."""
+    if config_kept:
+        steps = [f"mlgate validate-config -c {config}  # your existing config, unchanged"]
+    else:
+        steps = [f"edit {config}: point data.eval, data.label and the prediction files at your data",
+                 f"mlgate validate-config -c {config}  # then: mlgate check -c {config}"]
+    # The first `mlgate check` compares with the baseline: without one it stops on a missing file.
+    baseline_dir = (config.parent / "baseline").as_posix()
+    steps.append(f"create the first baseline from the production model's predictions: mlgate baseline save "
+                 f"-c {config} --out {baseline_dir}, then commit {baseline_dir}/ (unless mlgate.yaml's "
+                 f"baseline section points elsewhere)")
     if ci == "github":
-        steps.append("add the step that writes the candidate's predictions to .github/workflows/mlgate.yml")
+        steps.append("add the step that writes the candidate's predictions to .github/workflows/mlgate.yml "
+                     "and .github/workflows/mlgate-baseline.yml")
         if fork_safe:
             steps.append("mlgate-publish.yml posts the scorecard of fork pull requests; it runs from the "
                          "default branch, so merge it before the first fork pull request")
     elif ci == "gitlab":
         steps.append("add a masked CI/CD variable MLGATE_GITLAB_TOKEN (project access token, api scope, "
                      "Reporter role) so the scorecard is posted on merge requests")
-        if (repo.root / ".gitlab-ci.yml").exists():
-            steps.append("add to .gitlab-ci.yml:  include: [{local: .gitlab/mlgate.gitlab-ci.yml}]")
+        if not wrote_pipeline:
+            steps.append("add to your existing .gitlab-ci.yml:  "
+                         "include: [{local: .gitlab/mlgate.gitlab-ci.yml}]")
     if repo.is_git:
         steps.append("commit the new files and open a pull/merge request to see the gate run")
     return steps
@@ -179,7 +196,9 @@ def _next_steps(ci: str | None, fork_safe: bool, repo: Repo, config: Path) -> li
               help="Also write the CI files for GitHub Actions or GitLab CI.")
 @click.option("--fork-safe", is_flag=True,
               help="GitHub: compute in pull_request with a read-only token, publish from workflow_run.")
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--force", is_flag=True,
+              help="Overwrite existing CI files. An existing config is never overwritten: move it away "
+              "for a fresh starter.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def init(config_path: Path, ci: str | None, fork_safe: bool, force: bool, debug: bool) -> None:
@@ -192,13 +211,22 @@ def init(config_path: Path, ci: str | None, fork_safe: bool, force: bool, debug:
         config_rel = config_abs.relative_to(repo.root).as_posix()
     except ValueError:
         config_rel = config_path.as_posix()
-    targets: dict[Path, str] = {config_abs: STARTER.format(**_guess(repo, config_abs.parent))}
-    if ci:
-        targets.update({repo.root / p: t for p, t in ci_files(ci, fork_safe, repo, config_rel).items()})
+    config_kept = config_abs.exists()
+    if config_kept and not ci:
+        raise click.UsageError(f"{config_path} already exists and init never overwrites a config (not even "
+                               "with --force): move it away for a fresh starter, or pass --ci github|gitlab "
+                               "to add only the CI files (nothing was written)")
+    targets: dict[Path, str] = {}
+    if not config_kept:
+        targets[config_abs] = STARTER.format(**_guess(repo, config_abs.parent))
+    ci_targets = ci_files(ci, fork_safe, repo, config_rel) if ci else {}
+    targets.update({repo.root / p: t for p, t in ci_targets.items()})
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         names = ", ".join(str(p) for p in existing)
         raise click.UsageError(f"{names} already exist(s); pass --force to overwrite (nothing was written)")
+    if config_kept:
+        click.echo(f"kept {config_abs} (an existing config is never overwritten)")
     for path, text in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -207,5 +235,7 @@ def init(config_path: Path, ci: str | None, fork_safe: bool, force: bool, debug:
     if repo.is_git:
         where = f"git repository {repo.root} (default branch {repo.default_branch})"
     click.echo(f"\nin {where}; next steps:")
-    for number, step in enumerate(_next_steps(ci, fork_safe, repo, config_path), start=1):
+    steps = _next_steps(ci, fork_safe, repo, config_path, config_kept=config_kept,
+                        wrote_pipeline=Path(".gitlab-ci.yml") in ci_targets)
+    for number, step in enumerate(steps, start=1):
         click.echo(f"  {number}. {step}")

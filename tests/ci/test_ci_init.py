@@ -78,17 +78,60 @@ def test_fork_safe_pair_and_config_in_a_subfolder(repo: Path, cli: Callable[...,
     assert config["data"]["eval"] == "../../data/holdout.csv"  # relative to the config file
 
 
-def test_never_overwrites_without_force(repo: Path, cli: Callable[..., Result]) -> None:
+def test_ci_next_to_an_existing_config_writes_only_the_ci_files(repo: Path,
+                                                                 cli: Callable[..., Result]) -> None:
     (repo / "mlgate.yaml").write_text("# mine\n")
     result = cli(["init", "--ci", "github"])
-    assert result.exit_code == 2
-    assert "already exist" in result.output and "--force" in result.output
+    assert result.exit_code == 0, result.output
     assert (repo / "mlgate.yaml").read_text() == "# mine\n"
-    assert not (repo / ".github").exists()  # nothing written when any target exists
+    assert sorted(p.name for p in (repo / ".github" / "workflows").iterdir()) == ["mlgate-baseline.yml",
+                                                                               "mlgate.yml"]
+    assert "kept" in result.output and "never overwritten" in result.output
+    # Nothing init did not do: the starter was not written, so no "edit it" step.
+    assert "edit mlgate.yaml" not in result.output
+    assert f"wrote {repo / 'mlgate.yaml'}" not in result.output
+
+
+def test_force_overwrites_ci_files_but_never_the_config(repo: Path, cli: Callable[..., Result]) -> None:
+    (repo / "mlgate.yaml").write_text("# mine\n")
+    workflows = repo / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "mlgate.yml").write_text("# old\n")
+    refused = cli(["init", "--ci", "github"])
+    assert refused.exit_code == 2
+    assert "already exist" in refused.output and "--force" in refused.output
+    assert (workflows / "mlgate.yml").read_text() == "# old\n"
+    assert not (workflows / "mlgate-baseline.yml").exists()  # nothing written when any target exists
 
     forced = cli(["init", "--ci", "github", "--force"])
-    assert forced.exit_code == 0
-    assert (repo / "mlgate.yaml").read_text().startswith("# mlgate.yaml")
+    assert forced.exit_code == 0, forced.output
+    assert (workflows / "mlgate.yml").read_text() == (ROOT / "templates/github/mlgate.yml").read_text()
+    assert (repo / "mlgate.yaml").read_text() == "# mine\n"
+
+
+@pytest.mark.parametrize("args", [["init"], ["init", "--force"]])
+def test_init_without_ci_refuses_to_replace_a_config(args: list[str], repo: Path,
+                                                     cli: Callable[..., Result]) -> None:
+    (repo / "mlgate.yaml").write_text("# mine\n")
+    result = cli(args)
+    assert result.exit_code == 2
+    assert "never overwrites a config" in result.output and "--ci" in result.output
+    assert (repo / "mlgate.yaml").read_text() == "# mine\n"
+
+
+def test_next_steps_include_the_first_baseline(repo: Path, cli: Callable[..., Result]) -> None:
+    result = cli(["init", "--ci", "github", "-c", "models/churn/mlgate.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "mlgate baseline save -c models/churn/mlgate.yaml --out models/churn/baseline" in result.output
+    config = yaml.safe_load((repo / "models/churn/mlgate.yaml").read_text())
+    # The path the next step writes is the one the config reads (relative to the config file).
+    assert config["baseline"]["predictions"] == "baseline/predictions.csv"
+
+
+def test_init_writes_the_id_key(repo: Path, cli: Callable[..., Result]) -> None:
+    (repo / "data" / "holdout.csv").write_text("customer_id,age,target\n1,30,1\n")
+    assert cli(["init"]).exit_code == 0
+    assert yaml.safe_load((repo / "mlgate.yaml").read_text())["data"]["id"] == "customer_id"
 
 
 def test_gitlab_adds_an_include(repo: Path, cli: Callable[..., Result]) -> None:
@@ -100,6 +143,9 @@ def test_gitlab_adds_an_include(repo: Path, cli: Callable[..., Result]) -> None:
     included = repo / ".gitlab" / "mlgate.gitlab-ci.yml"
     assert included.read_text() == (ROOT / "templates/gitlab/mlgate.gitlab-ci.yml").read_text()
     assert "MLGATE_GITLAB_TOKEN" in result.output
+    # It wrote the include itself: no step asks for it.
+    assert "include" not in result.output.split("next steps", 1)[1]
+    assert "mlgate baseline save" in result.output
     proc = check_jsonschema("vendor.gitlab-ci", [repo / ".gitlab-ci.yml", included])
     assert proc.returncode == 0, proc.stdout
 
@@ -109,7 +155,8 @@ def test_gitlab_leaves_an_existing_pipeline_alone(repo: Path, cli: Callable[...,
     result = cli(["init", "--ci", "gitlab"])
     assert result.exit_code == 0, result.output
     assert (repo / ".gitlab-ci.yml").read_text() == "test:\n  script: [pytest]\n"
-    assert "add to .gitlab-ci.yml" in result.output
+    expected = "add to your existing .gitlab-ci.yml:  include: [{local: .gitlab/mlgate.gitlab-ci.yml}]"
+    assert expected in result.output
 
 
 def test_fork_safe_is_for_github(repo: Path, cli: Callable[..., Result]) -> None:
