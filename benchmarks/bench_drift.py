@@ -52,8 +52,9 @@ def run(n_rows: int, repeat: int = 2) -> dict[str, object]:
         reference=FrameTable(lazy_inputs.reference.to_pandas(), cfg.data.reference),
     )
     gate = DriftGate()
-    gate_s, result = _best(lambda: gate.run(in_memory), repeat)
-    lazy_s, _ = _best(lambda: gate.run(lazy_inputs), repeat)
+    section = cfg.gates.drift
+    gate_s, result = _best(lambda: gate.run(in_memory, section), repeat)
+    lazy_s, _ = _best(lambda: gate.run(lazy_inputs, section), repeat)
     checks = result.checks  # type: ignore[attr-defined]
     features = [c for c in checks if c.details.get("role") == "feature"]
     drifted = [c.attribute for c in features if c.value is not None and c.status.value in ("fail", "warn")]

@@ -52,8 +52,8 @@ def workload(n_rows: int, seed: int = 0) -> dict[str, Any]:
 def gate_inputs(w: dict[str, Any]) -> Any:
     import pandas as pd
 
+    from mlgate.bundle import EvalData, GateInputs, PredictionSet
     from mlgate.config import LoadedConfig, parse_config
-    from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
     from mlgate.io.lazy import FrameTable
 
     loaded = LoadedConfig(
@@ -61,9 +61,10 @@ def gate_inputs(w: dict[str, Any]) -> Any:
     )
     frame = pd.DataFrame({"label": w["y"], "segment": w["segment"], "amount": w["amount"]})
     return GateInputs(
-        loaded=loaded,
+        task=loaded.config.task,
         eval=EvalData(
-            frame=FrameTable(frame, "eval.parquet"), y_true=w["y"], classes=(0, 1), source="eval.parquet"
+            frame=FrameTable(frame, "eval.parquet"), y_true=w["y"], classes=(0, 1), source="eval.parquet",
+            label="label",
         ),
         candidate=PredictionSet("candidate", w["pc"], w["sc"], "candidate.parquet"),
         baseline=PredictionSet("baseline", w["pb"], w["sb"], "baseline.parquet"),
@@ -88,19 +89,22 @@ def sklearn_point_metrics(w: dict[str, Any]) -> dict[str, float]:
 
 def run(n_rows: int) -> dict[str, Any]:
     """Seconds for the gates and for scikit-learn on the same in-memory data, and their ratio."""
+    from mlgate.config import parse_config
     from mlgate.gates.performance import PerformanceGate
     from mlgate.gates.slices import SlicesGate
 
     w = workload(n_rows)
     inputs = gate_inputs(w)
     sklearn_point_metrics(workload(1000))  # warm imports
-    PerformanceGate().run(gate_inputs(workload(1000)))
+    gates = parse_config(CONFIG, "bench.yaml").gates
+    assert gates.performance is not None and gates.slices is not None
+    PerformanceGate().run(gate_inputs(workload(1000)), gates.performance)
     t0 = time.perf_counter()
     reference = sklearn_point_metrics(w)
     t1 = time.perf_counter()
-    perf = PerformanceGate().run(inputs)
+    perf = PerformanceGate().run(inputs, gates.performance)
     t2 = time.perf_counter()
-    slices = SlicesGate().run(inputs)
+    slices = SlicesGate().run(inputs, gates.slices)
     t3 = time.perf_counter()
     values = {c.metric: c.value for c in perf.checks if c.metric is not None}
     worst_diff = max(abs(values[m] - reference[m]) for m in METRICS)  # type: ignore[operator]

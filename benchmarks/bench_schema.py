@@ -32,8 +32,8 @@ def run(n_rows: int, repeats: int = 3) -> dict[str, Any]:
     import pandera.errors as pe
 
     from benchmarks.data import workload
+    from mlgate.bundle import EvalData, GateInputs
     from mlgate.config import load_config
-    from mlgate.gates.interface import EvalData, GateInputs
     from mlgate.gates.schema import SchemaGate
     from mlgate.io.lazy import FrameTable
     from mlgate.io.tables import read_table
@@ -65,17 +65,22 @@ def run(n_rows: int, repeats: int = 3) -> dict[str, Any]:
         cfg_path.write_text(text, encoding="utf-8")
         loaded = load_config(cfg_path)
         for scenario, frame in (("clean", clean), ("failing", failing)):
+            cfg = loaded.config
             inputs = GateInputs(
-                loaded=loaded,
+                task=cfg.task,
                 eval=EvalData(
                     frame=FrameTable(frame, "eval"),
                     y_true=frame["label"].to_numpy(),
                     classes=(0, 1),
                     source="eval",
+                    label=cfg.data.label,
+                    id_column=cfg.data.id,
                 ),
                 candidate=None,
+                schema=load_schema("schema.yaml", "auto", root),
             )
-            gate_s = _best(lambda inputs=inputs: SchemaGate().run(inputs), repeats)
+            section = cfg.schema_gate
+            gate_s = _best(lambda inputs=inputs, section=section: SchemaGate().run(inputs, section), repeats)
             key = f"{scenario}{'_builtins' if builtins else ''}"
             if not builtins:
                 out[f"{scenario}_pandera_s"] = _best(lambda frame=frame: pandera(frame), repeats)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlgate.bundle import EvalData, GateInputs, PredictionSet
 from mlgate.config import LoadedConfig
-from mlgate.errors import InputError
-from mlgate.gates.interface import EvalData, GateInputs, PredictionSet
+from mlgate.errors import InputError, MlgateError
 from mlgate.io.columns import eval_columns, reference_columns
-from mlgate.io.lazy import Table, as_table, open_table
+from mlgate.io.lazy import FrameTable, Table
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
-from mlgate.io.tables import read_table
+from mlgate.io.tables import open_table, read_table
 from mlgate.metrics_registry import Task
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.config.data import BaselineSource, ModelSource
+    from mlgate.schema.load import LoadedSchema
 
 
 def _encode_labels(
@@ -84,6 +87,25 @@ def _encode_labels(
     return text.map(lookup).to_numpy(dtype="int64"), classes
 
 
+def as_table(obj: object, source: str) -> Table:
+    """A DataFrame handed over by a Python caller as a :class:`Table`: pandas (in memory) or a
+    pyspark DataFrame (the data stays in Spark)."""
+    import pandas as pd
+
+    if isinstance(obj, Table):
+        return obj
+    if isinstance(obj, pd.DataFrame):
+        return FrameTable(obj, source)
+    if type(obj).__module__.startswith("pyspark.sql"):
+        from mlgate.engines.spark import SparkTable
+
+        return SparkTable(obj, source)
+    raise InputError(
+        f"{source}: expected a pandas or pyspark DataFrame, got {type(obj).__name__}",
+        hint="pass a DataFrame, or leave it out to read the file named in mlgate.yaml",
+    )
+
+
 def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
     """The table reader of ``data.engine``: pandas in memory, or Spark for Parquet datasets."""
     if loaded.config.data.engine == "spark":
@@ -95,17 +117,19 @@ def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
 
 def _open(
     loaded: LoadedConfig, value: str, key: str, columns: tuple[str, ...] | None, given: object = None
-) -> Table:
-    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine, or the
-    DataFrame a Python caller passed for it (named by the configured value in messages)."""
+) -> tuple[Table, Path | None]:
+    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine and the file
+    it was read from, or the DataFrame a Python caller passed for it (named by the configured value
+    in messages) and None."""
     if given is not None:
-        return as_table(given, value)
+        return as_table(given, value), None
     path = local_path(loaded, value, key)
     if loaded.config.data.engine == "spark":
         from mlgate.engines.spark import open_table as spark_table
 
-        return spark_table(path, display=value)
-    return open_table(path, columns=columns, null_values=loaded.config.data.null_values, display=value)
+        return spark_table(path, display=value), path
+    table = open_table(path, columns=columns, null_values=loaded.config.data.null_values, display=value)
+    return table, path
 
 
 def _predictions_frame(
@@ -124,7 +148,8 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
     """
     cfg = loaded.config
     frames = frames or {}
-    frame = _open(loaded, cfg.data.eval, "data.eval", eval_columns(cfg), frames.get("eval"))
+    pruned = eval_columns(cfg)
+    frame, path = _open(loaded, cfg.data.eval, "data.eval", pruned, frames.get("eval"))
     where = cfg.data.eval
     id_col = cfg.data.id
     if id_col is not None and id_col not in frame.columns:
@@ -143,12 +168,18 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
 
     extra = [p["prediction"] for p, _ in raw_preds.values() if p is not None and "prediction" in p.columns]
     y_true, classes = _encode_labels(frame, loaded, where, extra)
+    header, sha256 = _fingerprint(frame, path, where, pruned)
     eval_data = EvalData(
         frame=frame,
         y_true=y_true,  # type: ignore[arg-type]
         classes=classes,
         source=where,
         ids=eval_ids.to_numpy() if eval_ids is not None else None,
+        label=cfg.data.label,
+        id_column=id_col,
+        features=cfg.data.features,
+        header=header,
+        sha256=sha256,
     )
     sets: dict[str, PredictionSet] = {}
     for key, (raw, pwhere) in raw_preds.items():
@@ -176,7 +207,7 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
 
     reference = None
     if cfg.data.reference is not None:
-        reference = _open(
+        reference, _ = _open(
             loaded, cfg.data.reference, "data.reference", reference_columns(cfg), frames.get("reference")
         )
     elif frames.get("reference") is not None:
@@ -185,11 +216,52 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
             hint="set data.reference in mlgate.yaml (it names the reference data in the scorecard)",
         )
 
+    problems: dict[str, MlgateError] = {}
+    schema = None
+    try:
+        schema = _schema(loaded)
+    except MlgateError as exc:  # only the schema gate needs it: it reports the error, the rest run
+        problems["schema"] = exc
     return GateInputs(
-        loaded=loaded,
+        task=cfg.task,
         eval=eval_data,
         candidate=sets.get("candidate"),
         baseline=sets.get("baseline"),
         baseline_metrics=baseline_metrics,
         reference=reference,
+        schema=schema,
+        problems=problems,
     )
+
+
+def _schema(loaded: LoadedConfig) -> LoadedSchema | None:
+    """The data schema of the schema gate (``schema:``), when that gate runs."""
+    ref = loaded.config.schema_ref
+    if ref is None or loaded.config.schema_gate is None:
+        return None
+    from mlgate.schema.load import load_schema
+
+    return load_schema(ref.path, ref.kind, loaded.base_dir, loaded.trust)
+
+
+def _fingerprint(
+    frame: Table, path: Path | None, where: str, pruned: tuple[str, ...] | None
+) -> tuple[tuple[str, ...], str | None]:
+    """The eval file's every column and its sha256, computed once for the gates and the scorecard.
+
+    A CSV or JSON Lines file parsed for some columns only lists the others in its header, read here
+    so that a message about an absent column can name them; a DataFrame given by a caller was not
+    read from ``data.eval``: no hash.
+    """
+    columns = tuple(str(c) for c in frame.columns)
+    if path is None:
+        return columns, None
+    from mlgate.io.fingerprint import file_sha256
+
+    sha256 = file_sha256(path) if path.is_file() else None
+    if pruned is not None and isinstance(frame, FrameTable):
+        from mlgate.io.tables import table_columns
+
+        with contextlib.suppress(InputError):  # the gates' own messages then list the parsed columns
+            columns = tuple(table_columns(path, where))
+    return columns, sha256

@@ -6,12 +6,15 @@ import time
 import traceback
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 from mlgate import __version__
+from mlgate.bundle import GateInputs
 from mlgate.config import LoadedConfig
+from mlgate.config._base import Section
 from mlgate.errors import MlgateError
 from mlgate.gates import REGISTRY
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.result import ErrorKind, GateResult, Provenance, Report
 
@@ -37,12 +40,19 @@ def _input_paths(loaded: LoadedConfig, given: Collection[str] = ()) -> dict[str,
 
 
 def provenance(
-    loaded: LoadedConfig, given: Collection[str] = (), models: Mapping[str, Mapping[str, str]] | None = None
+    loaded: LoadedConfig,
+    given: Collection[str] = (),
+    models: Mapping[str, Mapping[str, str]] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> Provenance:
+    """Hashes of the input files (``known``: those already computed, by configured value)."""
     hashes = {uri: origin["sha256"] for uri, origin in (models or {}).items() if "sha256" in origin}
     from mlgate.io.sources import local_path
 
     for shown, real in sorted(_input_paths(loaded, given).items()):
+        if known and shown in known:  # already hashed when the inputs were read
+            hashes[shown] = known[shown]
+            continue
         # The file the gates read (a git: blob at its ref, a local file resolved and confined to the
         # repository): a symlink out of the repository is not even hashed into the scorecard.
         try:
@@ -75,11 +85,11 @@ def config_id(loaded: LoadedConfig) -> str:
     return str(rel).replace("\\", "/")
 
 
-def run_gate(gate: Gate, inputs: GateInputs) -> GateResult:
-    """Run one gate; an exception becomes an ``error`` result for this gate only."""
+def run_gate(gate: Gate[Any], inputs: GateInputs, section: Section) -> GateResult:
+    """Run one gate on its section; an exception becomes an ``error`` result for this gate only."""
     start = time.perf_counter()
     try:
-        result = gate.run(inputs)
+        result = gate.run(inputs, section)
     except MlgateError as exc:
         return GateResult(
             name=gate.name,
@@ -119,14 +129,16 @@ def run(
     results = []
     for name, cls in REGISTRY.items():
         gate = cls()
-        if not gate.configured(loaded):
+        section = gate.section(loaded.config)
+        if section is None:
             continue
         if progress:
             progress(f"gate {name}")
-        results.append(run_gate(gate, inputs))
+        results.append(run_gate(gate, inputs, section))
+    known = {loaded.config.data.eval: inputs.eval.sha256} if inputs.eval.sha256 else {}
     return Report(
         gates=tuple(results),
-        provenance=provenance(loaded, given, _model_origins(inputs)),
+        provenance=provenance(loaded, given, _model_origins(inputs), known),
         mlgate_version=__version__,
         advisory=advisory,
         config_id=config_id(loaded),

@@ -60,7 +60,7 @@ def save(
     bare = loaded.config.model_copy(update={"baseline": None})
     inputs = build_inputs(dataclasses.replace(loaded, config=bare))
     if out is not None:
-        saved = save_baseline(inputs, out, __version__)
+        saved = save_baseline(loaded, inputs, out, __version__)
         doc = saved.document
         click.echo(f"baseline saved: {saved.predictions_path} and {saved.metrics_path}")
         click.echo(

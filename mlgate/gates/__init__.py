@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlgate.gates.deepchecks import DeepchecksGate
 from mlgate.gates.drift import DriftGate
 from mlgate.gates.fairness import FairnessGate
@@ -10,7 +12,7 @@ from mlgate.gates.performance import PerformanceGate
 from mlgate.gates.schema import SchemaGate
 from mlgate.gates.slices import SlicesGate
 
-REGISTRY: dict[str, type[Gate]] = {
+REGISTRY: dict[str, type[Gate[Any]]] = {
     SchemaGate.name: SchemaGate,
     PerformanceGate.name: PerformanceGate,
     SlicesGate.name: SlicesGate,

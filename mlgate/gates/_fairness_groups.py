@@ -23,8 +23,8 @@ from mlgate.errors import InputError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.bundle import GateInputs
     from mlgate.config.gates import FairnessGate
-    from mlgate.gates.interface import GateInputs
 
 MISSING = "(missing)"
 # More distinct values than this is a continuous column (e.g. age), not a set of groups.

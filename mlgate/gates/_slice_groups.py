@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.gates.interface import GateInputs
+    from mlgate.bundle import GateInputs
     from mlgate.io.lazy import Table
 
 MISSING = "(missing)"

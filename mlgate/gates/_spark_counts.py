@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mlgate.gates.interface import GateInputs
+    from mlgate.bundle import GateInputs
 
 LABEL, CAND, BASE = "__mlgate_y__", "__mlgate_cand__", "__mlgate_base__"
 

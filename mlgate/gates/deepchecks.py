@@ -14,14 +14,14 @@ from collections.abc import Mapping
 from contextlib import redirect_stderr, redirect_stdout
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config import LoadedConfig
 from mlgate.config.gates import DeepchecksGate as DeepchecksConfig
 from mlgate.errors import InputError
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, ErrorKind, GateResult, Status
 
 if TYPE_CHECKING:
+    from mlgate.bundle import EvalData, GateInputs
     from mlgate.io.lazy import Table
 
 # The pinned stack that deepchecks 0.19.1 works on (its setup requires and its import-time failures
@@ -79,20 +79,19 @@ def _import_deepchecks() -> Any:
     return tabular
 
 
-def _dataset(tabular: Any, frame: Table, loaded: LoadedConfig) -> Any:
+def _dataset(tabular: Any, frame: Table, ev: EvalData, task: Task) -> Any:
     import pandas as pd
 
-    cfg = loaded.config
-    data = cfg.data
-    skip = {data.label, data.id}
-    features = [c for c in (data.features or [str(c) for c in frame.columns]) if c not in skip]
+    label, id_col = ev.label, ev.id_column
+    skip = {label, id_col}
+    features = [c for c in (ev.features or [str(c) for c in frame.columns]) if c not in skip]
     cat = [c for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
     label_type = {Task.BINARY: "binary", Task.MULTICLASS: "multiclass", Task.REGRESSION: "regression"}
     # The id is the index, so Identifier Label Correlation can look for a leaking id.
-    index = [data.id] if data.id is not None and data.id in frame.columns else []
+    index = [id_col] if id_col is not None and id_col in frame.columns else []
     return tabular.Dataset(
-        frame[[*index, *features, data.label]], label=data.label, features=features, cat_features=cat,
-        label_type=label_type[cfg.task], index_name=data.id if index else None,
+        frame[[*index, *features, label]], label=label, features=features, cat_features=cat,
+        label_type=label_type[task], index_name=id_col if index else None,
     )
 
 
@@ -151,8 +150,7 @@ def _params(cls: type) -> set[str]:
 
 def _run_args(inputs: GateInputs, gate: DeepchecksConfig, tabular: Any) -> dict[str, Any]:
     """Datasets per suite: the eval data alone, or reference (train) vs eval (test), plus predictions."""
-    loaded = inputs.loaded
-    eval_ds = _dataset(tabular, inputs.eval.frame, loaded)
+    eval_ds = _dataset(tabular, inputs.eval.frame, inputs.eval, inputs.task)
     suite = gate.suite
     needs_reference = suite == "train_test_validation" or (
         isinstance(suite, tuple) and inputs.reference is not None
@@ -161,7 +159,8 @@ def _run_args(inputs: GateInputs, gate: DeepchecksConfig, tabular: Any) -> dict[
     if needs_reference:
         if inputs.reference is None:
             raise InputError("deepchecks: train_test_validation needs data.reference (the train data)")
-        args.update(train_dataset=_dataset(tabular, inputs.reference, loaded), test_dataset=eval_ds)
+        train = _dataset(tabular, inputs.reference, inputs.eval, inputs.task)
+        args.update(train_dataset=train, test_dataset=eval_ds)
     else:
         args.update(train_dataset=eval_ds)
     if suite == "model_evaluation":
@@ -169,7 +168,7 @@ def _run_args(inputs: GateInputs, gate: DeepchecksConfig, tabular: Any) -> dict[
         if cand is None:
             raise InputError("deepchecks: model_evaluation needs candidate predictions")
         classes = list(inputs.eval.classes)
-        if loaded.config.task is Task.REGRESSION:
+        if inputs.task is Task.REGRESSION:
             args.update(y_pred_train=cand.y_pred)
         else:
             import numpy as np
@@ -232,12 +231,11 @@ def fold(suite_result: Any, gate: DeepchecksConfig) -> tuple[list[Check], list[s
     return checks, notes
 
 
-class DeepchecksGate(Gate):
+class DeepchecksGate(Gate[DeepchecksConfig]):
     name = "deepchecks"
 
-    def run(self, inputs: GateInputs) -> GateResult:
-        gate = inputs.loaded.config.gates.deepchecks
-        assert gate is not None
+    def run(self, inputs: GateInputs, section: DeepchecksConfig) -> GateResult:
+        gate = section
         tabular = _import_deepchecks()
         suite = _suite(tabular, gate)
         args = _run_args(inputs, gate, tabular)

@@ -17,14 +17,14 @@ from mlgate.config.gates import DriftGate as DriftConfig
 from mlgate.errors import InputError
 from mlgate.gates._drift_columns import Column, LocalColumn, SparkColumn, column_stats
 from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.gates.interface import PredictionSet
+    from mlgate.bundle import GateInputs, PredictionSet
     from mlgate.io.lazy import Table
     from mlgate.stats.drift import DriftStats
 
@@ -72,17 +72,15 @@ def decide(
     )
 
 
-class DriftGate(Gate):
+class DriftGate(Gate[DriftConfig]):
     name = "drift"
 
-    def run(self, inputs: GateInputs) -> GateResult:
-        cfg = inputs.loaded.config
-        gate = cfg.gates.drift
-        assert gate is not None
+    def run(self, inputs: GateInputs, section: DriftConfig) -> GateResult:
+        gate = section
         ref = inputs.reference
         if ref is None:
             raise InputError("drift: no reference data", hint="set data.reference (e.g. the training table)")
-        names = (cfg.data.reference or "data.reference", inputs.eval.source)
+        names = (ref.source, inputs.eval.source)
         columns, notes = self._columns(inputs, gate, ref, names)
         frame = inputs.eval.frame
 
@@ -141,8 +139,8 @@ class DriftGate(Gate):
     def _columns(
         inputs: GateInputs, gate: DriftConfig, ref: Table, names: tuple[str, str]
     ) -> tuple[list[str], list[str]]:
-        cfg = inputs.loaded.config
-        frame = inputs.eval.frame
+        ev = inputs.eval
+        frame = ev.frame
         if gate.columns != "all":
             for col in gate.columns:
                 for table, where in ((ref, names[0]), (frame, names[1])):
@@ -152,15 +150,15 @@ class DriftGate(Gate):
                             hint=f"columns found: {', '.join(map(str, table.columns[:30]))}",
                         )
             return [c for c in gate.columns if c not in gate.exclude], []
-        skip = {cfg.data.label, cfg.data.id, gate.reference_predictions, *gate.exclude, *PREDICTION_COLUMNS}
-        pool = list(cfg.data.features) if cfg.data.features is not None else [str(c) for c in frame.columns]
+        skip = {ev.label, ev.id_column, gate.reference_predictions, *gate.exclude, *PREDICTION_COLUMNS}
+        pool = list(ev.features) if ev.features is not None else [str(c) for c in frame.columns]
         skip |= {c for c in pool if c.startswith("proba_")}
         wanted = [c for c in pool if c not in skip]
         only_eval = [c for c in wanted if c not in ref.columns]
         notes = []
         if only_eval:
             notes.append(f"not in {names[0]}, so not compared: {', '.join(only_eval[:20])}")
-        if cfg.data.features is not None:
+        if ev.features is not None:
             missing = [c for c in wanted if c not in frame.columns]
             if missing:
                 raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
@@ -193,7 +191,7 @@ def prediction_verdict(
     Binary tasks compare P(positive) when both sides have scores, regression compares the predicted
     values, and otherwise (multiclass, no scores) the distribution of predicted classes is compared.
     """
-    cfg = inputs.loaded.config
+    task = inputs.task
     cand, classes = inputs.candidate, inputs.eval.classes
     if cand is None:
         return None, "prediction drift not compared: no candidate predictions"
@@ -209,18 +207,18 @@ def prediction_verdict(
         against = f"{ref_name} column '{col}'"
         logged = read_column(ref, col, against)
         scores = logged.numeric and cand.scores is not None
-        other = logged if scores or cfg.task is Task.REGRESSION else logged.as_text()
+        other = logged if scores or task is Task.REGRESSION else logged.as_text()
     elif inputs.baseline is not None:
         base = inputs.baseline
         scores = cand.scores is not None and base.scores is not None
         against = "the baseline's predictions on the same eval rows"
-        other = LocalColumn(_outputs(base, cfg.task, classes, scores), against)
+        other = LocalColumn(_outputs(base, task, classes, scores), against)
     else:
         return None, (
             "prediction drift not compared: no baseline predictions and no gates.drift.reference_predictions"
         )
-    current = _outputs(cand, cfg.task, classes, scores)
-    what = "score" if scores else ("prediction" if cfg.task is Task.REGRESSION else "predicted class")
+    current = _outputs(cand, task, classes, scores)
+    what = "score" if scores else ("prediction" if task is Task.REGRESSION else "predicted class")
     kind = "numeric" if current.dtype == "float64" else "categorical"
     stats = column_stats(other, LocalColumn(current, cand.source), kind, gate.bins, what, gate.method == "ks")
     return decide(what, "prediction", stats, DriftColumn(), gate, note=f"candidate vs {against}"), ""
@@ -230,14 +228,13 @@ def label_verdict(
     inputs: GateInputs, gate: DriftConfig, names: tuple[str, str]
 ) -> tuple[Verdict | None, str]:
     """The label's distribution in the reference vs the eval data (a prior shift)."""
-    cfg = inputs.loaded.config
-    label = cfg.data.label
+    label = inputs.eval.label
     ref = inputs.reference
     assert ref is not None
     if label not in ref.columns:
         return None, f"label drift not compared: {names[0]} has no column '{label}'"
     spec = gate.per_column.get(label, DriftColumn())
-    kind = "numeric" if cfg.task is Task.REGRESSION else "categorical"
+    kind = "numeric" if inputs.task is Task.REGRESSION else "categorical"
     ks_p = (spec.method or gate.method) == "ks"
     pair = read_column(ref, label, names[0]), read_column(inputs.eval.frame, label, names[1])
     stats = column_stats(*pair, kind, gate.bins, label, ks_p)

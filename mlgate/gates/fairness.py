@@ -21,7 +21,7 @@ from mlgate.errors import InputError
 from mlgate.gates._fairness_groups import Attribute, GroupRows, attributes, local_rows, spark_rows
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
 from mlgate.stats import fairness as fs
@@ -29,6 +29,7 @@ from mlgate.stats.decision import Outcome
 from mlgate.stats.fair_gaps import GroupGap, group_gaps, reference_index
 
 if TYPE_CHECKING:
+    from mlgate.bundle import GateInputs
     from mlgate.config.gates import FairnessGate as FairnessConfig
     from mlgate.config.thresholds import MetricThreshold
 
@@ -358,30 +359,16 @@ def coverage_checks(
     return out
 
 
-def _header(inputs: GateInputs) -> list[str]:
-    """Every column of the eval file (the loaded frame may be pruned to the configured columns)."""
-    from mlgate.io.sources import local_path
-    from mlgate.io.tables import table_columns
-
-    cfg = inputs.loaded.config
-    try:
-        return table_columns(local_path(inputs.loaded, cfg.data.eval, "data.eval"), cfg.data.eval)
-    except InputError:
-        return [str(c) for c in inputs.eval.frame.columns]
-
-
-class FairnessGate(Gate):
+class FairnessGate(Gate["FairnessConfig"]):
     name = "fairness"
 
-    def run(self, inputs: GateInputs) -> GateResult:
+    def run(self, inputs: GateInputs, section: FairnessConfig) -> GateResult:
         from mlgate.config.thresholds import MetricThreshold
 
-        cfg = inputs.loaded.config
-        gate = cfg.gates.fairness
-        assert gate is not None
+        gate = section
         if inputs.candidate is None:
             raise InputError("fairness: no candidate predictions", hint="set candidate.predictions")
-        task, ev = cfg.task, inputs.eval
+        task, ev = inputs.task, inputs.eval
         metrics = dict(gate.metrics) or {m: MetricThreshold() for m in DEFAULT_METRICS[task]}
         wants_boot = inputs.baseline is not None and any(
             _allowance(th, gate, 0.0) is not None for th in metrics.values()
@@ -397,7 +384,7 @@ class FairnessGate(Gate):
             rows = local_rows(inputs, regression)
         computed = []
         plans: dict[tuple[int, str], tuple[list[GroupGap], float]] = {}
-        for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: _header(inputs))):
+        for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: list(ev.header))):
             rng = np.random.default_rng([gate.seed, i]) if wants_boot else None
             st = group_stats(attr, rows, inputs, gate, task, rng)
             computed.append(st)

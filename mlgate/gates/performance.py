@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, power, power_text, rule_note, sentence, status_of
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from mlgate.bundle import GateInputs
     from mlgate.config import PerformanceGate as PerformanceConfig
     from mlgate.stats.paired import Comparison
 
@@ -67,19 +68,16 @@ def _key(metric: str) -> str:
     return f"gates.performance.metrics.{metric}"
 
 
-class PerformanceGate(Gate):
+class PerformanceGate(Gate["PerformanceConfig"]):
     name = "performance"
 
-    def run(self, inputs: GateInputs) -> GateResult:
-        cfg = inputs.loaded.config
-        gate = cfg.gates.performance
-        assert gate is not None
+    def run(self, inputs: GateInputs, section: PerformanceConfig) -> GateResult:
+        gate = section
         cand = inputs.candidate
         if cand is None:
-            why = inputs.problems.get("candidate", "no candidate predictions")
-            raise InputError(f"performance: {why}", hint="set candidate.predictions or candidate.model")
-        if "baseline" in inputs.problems:
-            raise InputError(f"performance: baseline: {inputs.problems['baseline']}")
+            raise InputError(
+                "performance: no candidate predictions", hint="set candidate.predictions or candidate.model"
+            )
         cells = self._spark_cells(inputs, list(gate.metrics))
         comps, notes = self._compare(inputs, gate, cells)
         adjusted, family = _family(gate, comps)
@@ -133,7 +131,7 @@ class PerformanceGate(Gate):
         """With ``data.engine: spark``, the (label, candidate, baseline) cell counts of the confusion
         metrics, counted in Spark (one group); None: they are counted from the driver's arrays.
         Row-level metrics (roc_auc, losses) always use the arrays, which are on the driver anyway."""
-        task = inputs.loaded.config.task
+        task = inputs.task
         confusion = any(METRICS[m].confusion for m in names if m in METRICS)
         if inputs.eval.frame.spark is None or task is Task.REGRESSION or not confusion:
             return None
@@ -153,10 +151,10 @@ class PerformanceGate(Gate):
         if cells is not None and METRICS[metric].confusion:
             k = len(ev.classes)
             cm = cells.reshape(k, k, -1).sum(axis=-1)  # the candidate's margin
-            return float(from_confusion(metric, cm, inputs.loaded.config.task))
+            return float(from_confusion(metric, cm, inputs.task))
         try:
             return compute(
-                metric, inputs.loaded.config.task, ev.y_true, cand.y_pred, cand.scores, len(ev.classes)
+                metric, inputs.task, ev.y_true, cand.y_pred, cand.scores, len(ev.classes)
             )
         except InputError as exc:
             raise InputError(f"{_key(metric)}: {exc.message}", hint=exc.hint) from None
@@ -193,7 +191,7 @@ class PerformanceGate(Gate):
                 "rows): the baseline was not scored on these rows, so a change of eval data shows up as a "
                 "change of model. Store baseline predictions (mlgate baseline save) for a paired test."
             )
-            same = stored.data_sha256 is not None and stored.data_sha256 == _eval_sha256(inputs)
+            same = stored.data_sha256 is not None and stored.data_sha256 == inputs.eval.sha256
             if same:
                 notes.append(
                     "The stored metrics were computed on these eval rows: the baseline value is exact and "
@@ -214,7 +212,7 @@ class PerformanceGate(Gate):
         try:
             comps = compare(
                 names,
-                inputs.loaded.config.task,
+                inputs.task,
                 ev.y_true,
                 len(ev.classes),
                 cand_pred=cand.y_pred,
@@ -319,15 +317,6 @@ class PerformanceGate(Gate):
         if warned:
             return f"{len(checks) - len(warned)} of {len(checks)} checks passed, {len(warned)} warnings"
         return f"{len(checks)} checks passed on {n_rows} rows"
-
-
-def _eval_sha256(inputs: GateInputs) -> str | None:
-    from mlgate.io.baseline import eval_sha256
-
-    try:
-        return eval_sha256(inputs.loaded)
-    except InputError:
-        return None
 
 
 def _corrected(family: str | None, multiplicity: str) -> bool:

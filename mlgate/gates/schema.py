@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mlgate.config import LoadedConfig
 from mlgate.config.gates import SchemaGate as SchemaSection
 from mlgate.errors import InputError
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.io.lazy import BATCH_ROWS, FrameTable, Table
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, GateResult, Status
@@ -25,6 +24,8 @@ from mlgate.result import Check, GateResult, Status
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.bundle import GateInputs
+    from mlgate.config import Config
     from mlgate.schema.builtin import DatasetChecks
     from mlgate.schema.findings import Finding, Outcome
     from mlgate.schema.load import LoadedSchema
@@ -135,21 +136,18 @@ def dataset_checks(
     )
 
 
-class SchemaGate(Gate):
+class SchemaGate(Gate[SchemaSection]):
     name = "schema"
 
-    def configured(self, loaded: LoadedConfig) -> bool:
-        return loaded.config.schema_gate is not None
+    def section(self, config: Config) -> SchemaSection | None:
+        return config.schema_gate
 
-    def run(self, inputs: GateInputs) -> GateResult:
-
+    def run(self, inputs: GateInputs, section: SchemaSection) -> GateResult:
         from mlgate.schema.builtin import DatasetChecks
-        from mlgate.schema.load import load_schema
 
-        loaded = inputs.loaded
-        cfg = loaded.config
-        gate = cfg.schema_gate
-        assert gate is not None
+        gate = section
+        if "schema" in inputs.problems:
+            raise inputs.problems["schema"]
         frames = [("eval", inputs.eval.frame)]
         if "reference" in gate.apply_to:
             if inputs.reference is None:
@@ -158,11 +156,11 @@ class SchemaGate(Gate):
                     hint="set data.reference, or remove 'reference' from gates.schema.apply_to",
                 )
             frames.append(("reference", inputs.reference))
-        ref = cfg.schema_ref
-        schema = load_schema(ref.path, ref.kind, loaded.base_dir, loaded.trust) if ref is not None else None
-        classification = cfg.task is not Task.REGRESSION
+        schema = inputs.schema
+        ev = inputs.eval
+        classification = inputs.task is not Task.REGRESSION
         known = gate.labels if gate.labels is not None else (
-            tuple(str(c) for c in inputs.eval.classes) if cfg.task is Task.BINARY or
+            tuple(str(c) for c in ev.classes) if inputs.task is Task.BINARY or
             "reference" in gate.apply_to else None
         )
         levels = DatasetChecks(gate.duplicate_ids, gate.unknown_labels, gate.single_class, gate.empty_columns)
@@ -175,7 +173,7 @@ class SchemaGate(Gate):
             if schema is not None:
                 outcomes.append(validate(schema, table, gate.max_examples))
             outcomes.append(dataset_checks(
-                table, levels, label=cfg.data.label, id_col=cfg.data.id, known_labels=known,
+                table, levels, label=ev.label, id_col=ev.id_column, known_labels=known,
                 classification=classification, max_examples=gate.max_examples,
             ))
             n_rows = len(table)

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of
 from mlgate.gates._slice_groups import Slice, build_slices, spark_slices
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS
 from mlgate.result import Check, GateResult, Status, severity
 
 if TYPE_CHECKING:
+    from mlgate.bundle import GateInputs
+    from mlgate.config.gates import SlicesGate as SlicesConfig
     from mlgate.stats.paired import Comparison
 
 _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
@@ -27,25 +29,22 @@ _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 _MAX_SMALL_LISTED = 20
 
 
-class SlicesGate(Gate):
+class SlicesGate(Gate["SlicesConfig"]):
     name = "slices"
 
-    def run(self, inputs: GateInputs) -> GateResult:
+    def run(self, inputs: GateInputs, section: SlicesConfig) -> GateResult:
         import numpy as np
 
         from mlgate.stats.decision import alpha, decide, rule_p
         from mlgate.stats.multiple import adjust
         from mlgate.stats.paired import compare
 
-        cfg = inputs.loaded.config
-        gate = cfg.gates.slices
-        assert gate is not None
+        gate = section
         cand, base = inputs.candidate, inputs.baseline
         if cand is None or base is None:
             missing = "candidate" if cand is None else "baseline"
-            why = inputs.problems.get(missing, f"no {missing} predictions")
             raise InputError(
-                f"slices: {why}",
+                f"slices: no {missing} predictions",
                 hint=f"slices compare paired predictions: set {missing}.predictions or .model",
             )
         ev = inputs.eval
@@ -75,7 +74,7 @@ class SlicesGate(Gate):
                 if r is None:  # counted in Spark
                     cmp = compare(
                         [gate.metric],
-                        cfg.task,
+                        inputs.task,
                         None,
                         k,
                         cand_pred=None,
@@ -87,7 +86,7 @@ class SlicesGate(Gate):
                 else:
                     cmp = compare(
                         [gate.metric],
-                        cfg.task,
+                        inputs.task,
                         ev.y_true[r],
                         k,
                         cand_pred=cand.y_pred[r],

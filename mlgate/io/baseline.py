@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.bundle import BaselineMetrics
 from mlgate.errors import InputError
-from mlgate.gates.interface import BaselineMetrics
 from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.io.sources import local_path
 from mlgate.metrics_registry import METRICS
 
 if TYPE_CHECKING:
+    from mlgate.bundle import GateInputs
     from mlgate.config import LoadedConfig
-    from mlgate.gates.interface import GateInputs
 
 FORMAT = "mlgate-baseline"
 VERSION = 1
@@ -109,14 +109,13 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_baseline(inputs: GateInputs, out: Path, version: str) -> SavedBaseline:
+def save_baseline(loaded: LoadedConfig, inputs: GateInputs, out: Path, version: str) -> SavedBaseline:
     """Store the candidate's predictions and metrics as the new baseline in ``out``."""
     import numpy as np
     import pandas as pd
 
     from mlgate.stats.metrics import compute
 
-    loaded = inputs.loaded
     cfg = loaded.config
     cand = inputs.candidate
     if cand is None:
@@ -161,7 +160,7 @@ def save_baseline(inputs: GateInputs, out: Path, version: str) -> SavedBaseline:
         "metrics": dict(sorted(values.items())),
         "predictions": PREDICTIONS_FILE,
         "predictions_sha256": file_sha256(preds_path),
-        "data_sha256": eval_sha256(loaded),
+        "data_sha256": inputs.eval.sha256 or eval_sha256(loaded),
         "config_sha256": loaded.sha256,
         "candidate_source": cand.source,
         "git_sha": git_sha(loaded.base_dir),

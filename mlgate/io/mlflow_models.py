@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from mlgate.config import LoadedConfig
     from mlgate.config.data import BaselineSource, ModelSource
-    from mlgate.gates.interface import EvalData, PredictionSet
+    from mlgate.bundle import EvalData, PredictionSet
     from mlgate.trust import Trust
 
 MAX_MLMODEL_BYTES = 1_000_000
@@ -209,7 +209,7 @@ def predict_with_mlflow(
 ) -> PredictionSet:
     """Resolve, download and score ``source.model`` (an MLflow URI) into a :class:`PredictionSet`
     whose ``origin`` names registered model, version, alias, run id and the artifacts' checksum."""
-    from mlgate.gates.interface import PredictionSet
+    from mlgate.bundle import PredictionSet
 
     assert source.model is not None
     key = f"{name}.model"

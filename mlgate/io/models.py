@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from mlgate.bundle import EvalData, PredictionSet
     from mlgate.config import LoadedConfig
     from mlgate.config.data import BaselineSource, ModelSource
-    from mlgate.gates.interface import EvalData, PredictionSet
     from mlgate.trust import Trust
 
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
@@ -235,7 +235,7 @@ def predict_with_model(
     loaded: LoadedConfig, source: ModelSource | BaselineSource, name: str, eval_data: EvalData
 ) -> PredictionSet:
     """Score ``source.model`` on the eval features into a :class:`PredictionSet`."""
-    from mlgate.gates.interface import PredictionSet
+    from mlgate.bundle import PredictionSet
 
     assert source.model is not None
     key = f"{name}.model"

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.gates.interface import PredictionSet
+    from mlgate.bundle import PredictionSet
 
 
 def _row_name(frame_index: int, source: str) -> str:
@@ -92,7 +92,7 @@ def encode_predictions(
     import numpy as np
     import pandas as pd
 
-    from mlgate.gates.interface import PredictionSet
+    from mlgate.bundle import PredictionSet
 
     if "prediction" not in preds.columns:
         raise InputError(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
 from mlgate.io.columns import present_columns
+from mlgate.io.lazy import FrameTable, ParquetTable, Table
 from mlgate.io.sniff import SUFFIXES, sniff, table_format
 
 if TYPE_CHECKING:
@@ -97,8 +98,25 @@ def table_columns(path: Path, where: str) -> list[str]:
 def _read_parquet(
     path: Path, where: str, columns: Sequence[str] | None, missing: Literal["error", "ignore"]
 ) -> pd.DataFrame:
-    from mlgate.io.lazy import ParquetTable
-
     table = ParquetTable(path, where)
     chosen = present_columns(table.columns, columns, missing, where)
     return table.read(table.columns if chosen is None else chosen, keep=False)
+
+
+def open_table(
+    path: Path,
+    *,
+    columns: Sequence[str] | None,
+    null_values: Sequence[str],
+    display: str,
+) -> Table:
+    """A Parquet file lazily, any other format parsed into memory (``columns`` prunes what is parsed)."""
+    if path.exists() and path.is_file():
+        try:
+            kind = sniff(path, display).kind
+        except OSError as exc:
+            raise InputError(f"{display}: cannot read: {exc}") from None
+        if kind == "parquet":
+            return ParquetTable(path, display)
+    frame = read_table(path, columns=columns, missing="ignore", null_values=null_values, display=display)
+    return FrameTable(frame, display)

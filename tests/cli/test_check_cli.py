@@ -11,8 +11,11 @@ import pytest
 import yaml
 from click.testing import Result
 
+from mlgate.bundle import GateInputs
+from mlgate.config import Config
+from mlgate.config._base import Section
 from mlgate.gates import REGISTRY
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.result import GateResult
 
 Cli = Callable[..., Result]
@@ -120,10 +123,10 @@ def test_missing_config_exits_2(cli: Cli, tmp_path: Path) -> None:
 class _Crashing(Gate):
     name = "crashing"
 
-    def configured(self, loaded: object) -> bool:
-        return True
+    def section(self, config: Config) -> Section:
+        return config.gates  # any section: the gate runs
 
-    def run(self, inputs: GateInputs) -> GateResult:
+    def run(self, inputs: GateInputs, section: Section) -> GateResult:
         raise ZeroDivisionError("boom")
 
 

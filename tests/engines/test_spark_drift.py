@@ -111,7 +111,9 @@ def test_no_feature_column_leaves_spark(drift_project: Path, monkeypatch: pytest
     from mlgate.inputs import build_inputs
 
     _, spark_cfg = _configs(drift_project, DRIFT)
-    inputs = build_inputs(load_config(spark_cfg))  # reads the id and the label (not the gate's doing)
+    loaded = load_config(spark_cfg)
+    assert loaded.config.gates.drift is not None
+    inputs = build_inputs(loaded)  # reads the id and the label (not the gate's doing)
     collected: list[list[str]] = []
     counted: list[tuple[str, bool]] = []
     load, counts = SparkTable._load, spark_drift.value_counts
@@ -126,7 +128,7 @@ def test_no_feature_column_leaves_spark(drift_project: Path, monkeypatch: pytest
 
     monkeypatch.setattr(SparkTable, "_load", spy_load)
     monkeypatch.setattr(spark_drift, "value_counts", spy_counts)
-    result = DriftGate().run(inputs)
+    result = DriftGate().run(inputs, loaded.config.gates.drift)
     assert result.error is None
     assert collected == []
     features = [c.attribute for c in result.checks if c.details.get("role") == "feature"]

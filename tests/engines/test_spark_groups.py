@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlgate.bundle import GateInputs
 from mlgate.config import load_config
 from mlgate.gates.fairness import FairnessGate
-from mlgate.gates.interface import Gate, GateInputs
+from mlgate.gates.interface import Gate
 from mlgate.gates.performance import PerformanceGate
 from mlgate.gates.slices import SlicesGate
 from mlgate.result import GateResult, Provenance, Report, report_to_dict
@@ -103,6 +104,12 @@ def _inputs(path: Path) -> GateInputs:
     return build_inputs(load_config(path))
 
 
+def _run(gate: Gate[Any], path: Path, inputs: GateInputs | None = None) -> GateResult:
+    section = gate.section(load_config(path).config)
+    assert section is not None
+    return gate.run(inputs or _inputs(path), section)
+
+
 def _as_dict(result: GateResult) -> Any:
     gate = replace(result, duration_s=0.0)
     report = Report(gates=(gate,), provenance=Provenance("", {}), mlgate_version="")
@@ -111,7 +118,7 @@ def _as_dict(result: GateResult) -> Any:
 
 def _results(path: Path) -> dict[str, Any]:
     inputs = _inputs(path)
-    return {cls.name: _as_dict(cls().run(inputs)) for cls in GATE_CLASSES}
+    return {cls.name: _as_dict(_run(cls(), path, inputs)) for cls in GATE_CLASSES}
 
 
 @pytest.fixture
@@ -160,7 +167,7 @@ def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
     ev["y"], ev["c"], ev["b"] = inputs.eval.y_true, inputs.candidate.y_pred, inputs.baseline.y_pred
     k = 2
 
-    cfg = inputs.loaded.config
+    cfg = load_config(project / "mlgate-spark.yaml").config
     gate = cfg.gates.fairness
     assert gate is not None
     rows = spark_rows(inputs, gate, regression=False)
@@ -200,8 +207,8 @@ def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
 def test_row_level_slice_metric_reads_only_the_slice_column(project: Path, collected: list[str]) -> None:
     gates = GATES.replace("metric: accuracy", "metric: roc_auc")
     local_cfg, spark_cfg = _configs(project, (project / "mlgate.yaml").read_text("utf-8"), gates, "auc")
-    local = _as_dict(SlicesGate().run(_inputs(local_cfg)))
-    spark = _as_dict(SlicesGate().run(_inputs(spark_cfg)))
+    local = _as_dict(_run(SlicesGate(), local_cfg))
+    spark = _as_dict(_run(SlicesGate(), spark_cfg))
     assert spark == local
     assert set(collected) & {*SENSITIVE, *SLICED} == set(SLICED)
 
@@ -227,7 +234,7 @@ def test_fairness_input_errors_as_pandas(project: Path, fairness: str, match: st
     errors = []
     for cfg in (local_cfg, spark_cfg):
         with pytest.raises(InputError, match=match) as err:
-            FairnessGate().run(_inputs(cfg))
+            _run(FairnessGate(), cfg)
         errors.append((err.value.message, err.value.hint))
     assert errors[0] == errors[1]
 
@@ -281,8 +288,8 @@ def test_regression_fairness_sums_from_spark(
         "    min_group_size: 20\n"
     )
     local_cfg, spark_cfg = _configs(tmp_path, config, gates)
-    local = _as_dict(FairnessGate().run(_inputs(local_cfg)))
-    spark = _as_dict(FairnessGate().run(_inputs(spark_cfg)))
+    local = _as_dict(_run(FairnessGate(), local_cfg))
+    spark = _as_dict(_run(FairnessGate(), spark_cfg))
     assert not set(collected) & {"sex", "age_group"}
     assert [c["status"] for c in spark["checks"]] == [c["status"] for c in local["checks"]]
     for a, b in zip(spark["checks"], local["checks"], strict=True):

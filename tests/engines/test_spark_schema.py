@@ -120,11 +120,11 @@ def test_schema_gate_same_as_pandas(
 
     real_run = SchemaGate.run
 
-    def guarded(self: Any, inputs: Any) -> Any:
+    def guarded(self: Any, inputs: Any, section: Any) -> Any:
         with monkeypatch.context() as m:
             if inputs.eval.frame.spark is not None:
                 m.setattr(SparkTable, "_load", collect)
-            return real_run(self, inputs)
+            return real_run(self, inputs, section)
 
     monkeypatch.setattr(SchemaGate, "run", guarded)
 

@@ -48,7 +48,8 @@ def write_project(
 def run_gate(path: Path) -> GateResult:
     """The gate itself (errors raise)."""
     loaded = load_config(path)
-    return FairnessGate().run(build_inputs(loaded))
+    assert loaded.config.gates.fairness is not None
+    return FairnessGate().run(build_inputs(loaded), loaded.config.gates.fairness)
 
 
 def run_all(path: Path) -> GateResult:

@@ -274,7 +274,10 @@ def test_parquet_columns_are_read_one_at_a_time(tmp_path: Path, monkeypatch: pyt
     config = yaml.safe_load(path.read_text())
     config["data"].update(eval="eval.parquet", reference="reference.parquet")
     path.write_text(yaml.safe_dump(config))
-    inputs = build_inputs(load_config(path))
+    loaded = load_config(path)
+    inputs = build_inputs(loaded)
+    section = loaded.config.gates.drift
+    assert section is not None
     assert isinstance(inputs.eval.frame, ParquetTable) and isinstance(inputs.reference, ParquetTable)
 
     requests: list[list[str]] = []
@@ -285,7 +288,7 @@ def test_parquet_columns_are_read_one_at_a_time(tmp_path: Path, monkeypatch: pyt
         return load(self, columns)
 
     monkeypatch.setattr(ParquetTable, "_load", spy)
-    lazy = DriftGate().run(inputs)
+    lazy = DriftGate().run(inputs, section)
     assert requests and max(len(r) for r in requests) == 1
     features = ["a", "b", "c", "d", *wide]
     for col in features:  # once from each table
@@ -300,7 +303,7 @@ def test_parquet_columns_are_read_one_at_a_time(tmp_path: Path, monkeypatch: pyt
     before = len(requests)
     assert inputs.reference is not None and inputs.reference["x3"].equals(ref["x3"])
     assert requests[before:] == [["x3"]]
-    assert DriftGate().run(in_memory) == lazy
+    assert DriftGate().run(in_memory, section) == lazy
 
 
 def _old_categorical(ref: pd.Series, cur: pd.Series) -> Any:

@@ -174,7 +174,7 @@ def test_unpaired_against_saved_metrics(tmp_path: Path) -> None:
         tmp_path / "a", y, base, None, "  performance:\n    metrics:\n      accuracy: {}\n", cand_score=score
     )
     _, _, loaded = run_gate(first, "performance")
-    save_baseline(build_inputs(loaded), tmp_path / "a" / "saved", "test")
+    save_baseline(loaded, build_inputs(loaded), tmp_path / "a" / "saved", "test")
     cand = flip(base, y, 0.05, seed=9)
     cfg = write_project(
         tmp_path / "a",
@@ -307,7 +307,7 @@ def test_unpaired_adds_the_baseline_noise_when_the_data_changed(tmp_path: Path) 
     gates = "  performance:\n    metrics:\n      accuracy: {max_drop: 0.01}\n"
     first = write_project(tmp_path / "a", y, base, None, "  performance:\n    metrics:\n      accuracy: {}\n")
     _, _, loaded = run_gate(first, "performance")
-    save_baseline(build_inputs(loaded), tmp_path / "a" / "saved", "test")
+    save_baseline(loaded, build_inputs(loaded), tmp_path / "a" / "saved", "test")
     stored = "baseline:\n  metrics: saved/metrics.json\n"
     same = write_project(tmp_path / "a", y, base, None, gates, baseline_yaml=stored)
     gate, _, _ = run_gate(same, "performance")

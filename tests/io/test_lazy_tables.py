@@ -16,7 +16,8 @@ from mlgate.config import load_config
 from mlgate.errors import InputError
 from mlgate.inputs import build_inputs
 from mlgate.io import lazy
-from mlgate.io.lazy import FrameTable, ParquetTable, open_table
+from mlgate.io.lazy import FrameTable, ParquetTable
+from mlgate.io.tables import open_table
 
 
 @pytest.fixture

@@ -212,10 +212,12 @@ def test_a_schema_symlinked_out_of_the_repository_is_refused(demo_project: Path)
 
 
 def build_inputs_and_schema(loaded: Any) -> None:
-    """The schema gate loads the schema; run it and raise its error."""
+    """The inputs load the schema for the schema gate, which raises the error met doing so."""
     from mlgate.gates.schema import SchemaGate
 
-    SchemaGate().run(build_inputs(loaded))
+    section = loaded.config.schema_gate
+    assert section is not None
+    SchemaGate().run(build_inputs(loaded), section)
 
 
 def test_a_python_schema_file_symlinked_out_is_refused_and_not_imported(demo_project: Path) -> None:
