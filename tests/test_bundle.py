@@ -14,5 +14,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith(("mlgate.gates", 
 
 
 def test_reading_inputs_loads_no_gate() -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -12,83 +12,17 @@ through Arrow (``spark.sql.execution.arrow.pyspark.enabled``).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.engines.spark_session import require_pyspark, session, stop
+from mlgate.engines.spark_stats import ORDER, POS
 from mlgate.errors import InputError
 from mlgate.io.lazy import CachedTable
 
 if TYPE_CHECKING:
     import pandas as pd
-
-ORDER = "__mlgate_row__"
-POS = "__mlgate_pos__"
-_SESSION: Any = None
-
-
-def _require_pyspark() -> Any:
-    try:
-        import pyspark.sql as sql
-    except ImportError:
-        raise InputError(
-            "data.engine: spark needs pyspark, which is not installed",
-            hint="pip install 'mlgate[spark]' (and a Java 17 runtime), or set data.engine: pandas",
-        ) from None
-    return sql
-
-
-def session() -> Any:
-    """The local Spark session (one per process), or the active one when mlgate runs inside Spark."""
-    global _SESSION
-    sql = _require_pyspark()
-    active = sql.SparkSession.getActiveSession()
-    if active is not None:
-        return active
-    if _SESSION is not None:
-        return _SESSION
-    if shutil.which("java") is None and not _java_home():
-        raise InputError(
-            "data.engine: spark needs a Java runtime (java not found on PATH, JAVA_HOME unset)",
-            hint="install Java 17 (e.g. Debian's openjdk-17-jre-headless), or set data.engine: pandas",
-        )
-    builder = (
-        sql.SparkSession.builder.master("local[2]")
-        .appName("mlgate")
-        .config("spark.ui.enabled", "false")
-        # No stage progress bars on stderr: the CLI reports its own progress, and CI logs stay clean.
-        .config("spark.ui.showConsoleProgress", "false")
-        # Small shuffles: the statistics are group counts, a few hundred rows at most.
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
-    )
-    try:
-        _SESSION = builder.getOrCreate()
-    except Exception as exc:  # noqa: BLE001 - the JVM failing to start is an environment problem
-        raise InputError(
-            f"data.engine: spark: could not start Spark: {type(exc).__name__}: {str(exc)[:300]}",
-            hint="check the Java runtime (java -version: 17 or later), or set data.engine: pandas",
-        ) from None
-    _SESSION.sparkContext.setLogLevel("ERROR")
-    return _SESSION
-
-
-def _java_home() -> bool:
-    import os
-
-    home = os.environ.get("JAVA_HOME")
-    return home is not None and (Path(home) / "bin" / "java").exists()
-
-
-def stop() -> None:
-    """Stop the session this module started (tests call it at the end of a module)."""
-    global _SESSION
-    if _SESSION is not None:
-        _SESSION.stop()
-        _SESSION = None
-
 
 def is_parquet(path: Path) -> bool:
     if path.is_dir():
@@ -98,6 +32,7 @@ def is_parquet(path: Path) -> bool:
 
 def read_dataset(path: str | Path, *, display: str | None = None) -> Any:
     """A Spark DataFrame of a Parquet file or dataset directory, with the row order column added."""
+    require_pyspark()  # before any pyspark import: without it, the install hint (exit 2)
     from pyspark.sql import functions as F
 
     p = Path(path)
@@ -135,7 +70,10 @@ def to_pandas(frame: Any, *, where: str) -> pd.DataFrame:
 
 class SparkTable(CachedTable):
     """A Spark DataFrame as an input :class:`~mlgate.io.lazy.Table`: requested columns are collected
-    in row order; :attr:`spark` gives the gates the DataFrame to compute group counts on."""
+    in row order; its engine (:mod:`mlgate.engines.spark_engine`) computes the gates' counts on
+    :attr:`spark`, the DataFrame."""
+
+    engine_module = "mlgate.engines.spark_engine"
 
     def __init__(self, frame: Any, source: str) -> None:
         super().__init__(source)
@@ -267,3 +205,6 @@ def read_table(
             raise InputError(f"{where}: no column(s) {', '.join(absent)}")
         frame = frame.select(*[c for c in columns if c in frame.columns], ORDER)
     return to_pandas(frame, where=where)
+
+
+__all__ = ["ORDER", "POS", "SparkTable", "open_table", "read_dataset", "read_table", "session", "stop"]

@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mlgate.engines.interface import Column, Distinct
+from mlgate.engines.spark_stats import ORDER
 from mlgate.engines.spark_stats import column as by_name
+from mlgate.engines.values import floats, infinite, not_a_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,8 +56,6 @@ def value_counts(frame: Any, column: str, *, first_seen: bool) -> tuple[pd.Serie
     """
     from pyspark.sql import functions as F
 
-    from mlgate.engines.spark import ORDER
-
     groups = frame.groupBy(by_name(column).alias("v"))
     if first_seen:
         table = groups.agg(F.count(F.lit(1)).alias("n"), F.min(ORDER).alias("first"))
@@ -72,8 +73,6 @@ def first_row(frame: Any, column: str, values: Sequence[Any]) -> tuple[int, Any]
     """
     from pyspark.sql import functions as F
 
-    from mlgate.engines.spark import ORDER
-
     col = by_name(column)
     hit = frame.where(col.isin(list(values))).orderBy(ORDER).select(ORDER, col).first()
     key, value = hit[0], hit[1]
@@ -83,3 +82,44 @@ def first_row(frame: Any, column: str, values: Sequence[Any]) -> tuple[int, Any]
     else:
         at = F.lit(key).cast(kind)
     return int(frame.where(F.col(ORDER) < at).count()) + 1, value
+
+
+class SparkColumn(Column):
+    """A column of a Spark DataFrame, seen through its value counts (one Spark job per table)."""
+
+    def __init__(self, frame: Any, name: str, where: str, text: bool = False) -> None:
+        self.frame, self.name, self.where, self.text = frame, name, where, text
+        self._distinct: Distinct | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return not self.text and is_number(self.frame, self.name)
+
+    def any_value(self) -> bool:
+        return bool(self.distinct().counts.sum() > 0)
+
+    def numbers(self, column: str) -> tuple[np.ndarray, int]:
+        from mlgate.stats.drift import sample_from_counts
+
+        values, counts = value_counts(self.frame, self.name, first_seen=False)
+        if self.text:
+            values = values.astype("string")
+        as_float, bad = floats(values)
+        if bad is not None and bad.any():
+            row, value = first_row(self.frame, self.name, values[bad].tolist())
+            raise not_a_number(self.where, row, column, value)
+        inf = np.isinf(as_float)
+        if inf.any():
+            row, _ = first_row(self.frame, self.name, values[inf].tolist())
+            raise infinite(self.where, row, column, int(counts[inf].sum()))
+        sample, _ = sample_from_counts(as_float, counts)
+        return sample, int(counts.sum())
+
+    def distinct(self) -> Distinct:
+        if self._distinct is None:
+            values, counts = value_counts(self.frame, self.name, first_seen=True)
+            self._distinct = Distinct.of(values.astype("string") if self.text else values, counts)
+        return self._distinct
+
+    def as_text(self) -> Column:
+        return SparkColumn(self.frame, self.name, self.where, text=True)

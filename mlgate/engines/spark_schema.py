@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from mlgate.engines.spark import POS
 from mlgate.engines.spark_pandera import disagreement
-from mlgate.engines.spark_stats import FLOAT_TYPES, missing
+from mlgate.engines.spark_stats import FLOAT_TYPES, ORDER, POS, missing
 from mlgate.errors import InputError
 from mlgate.schema.builtin import DatasetChecks
 from mlgate.schema.findings import Finding, Outcome, examples_from, plain
@@ -109,8 +108,6 @@ class Scan:
     """Collects row checks on one Spark table and resolves them with few Spark jobs."""
 
     def __init__(self, table: SparkTable, max_examples: int) -> None:
-        from mlgate.engines.spark import ORDER
-
         self.table = table
         self.frame = table.spark
         self.order = ORDER

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# Columns mlgate adds to a Spark table: the row order key, and the 0-based row position.
+ORDER = "__mlgate_row__"
+POS = "__mlgate_pos__"
 # Floating Spark types: their NaN is a value to Spark but missing to pandas.
 FLOAT_TYPES = ("double", "float")
 
@@ -83,8 +86,6 @@ def counts_by(
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from mlgate.engines.spark import ORDER
-
     names = [f"g{i}" for i in range(len(groups))]
     aggs = [F.count(F.lit(1)).alias("n"), *[F.sum(e).alias(f"s{i}") for i, e in enumerate(sums)]]
     if first_seen:
@@ -101,8 +102,6 @@ def counts_by(
 def first_missing_row(frame: Any, name: str) -> int:
     """1-based row number of the first row where the column is missing (0: none)."""
     from pyspark.sql import functions as F
-
-    from mlgate.engines.spark import ORDER
 
     first = frame.where(present(frame, name).isNull()).agg(F.min(ORDER).alias("_m"))
     if first.first()["_m"] is None:

@@ -4,24 +4,25 @@ A missing sensitive value is, by default (``missing: group``), its own group nam
 rows whose attribute was not collected are people too, and a model that treats them differently is
 worth seeing; dropping them would hide them. ``missing: error`` makes them an input error instead.
 
-The codes index :class:`GroupRows`: with pandas, every eval row; with ``data.engine: spark``, each
-distinct combination of sensitive values, label and predictions counted in Spark (the sensitive
-columns never leave Spark). Groups are named, ordered and checked by the same code on both.
+The codes index the :class:`~mlgate.engines.interface.GroupRows` the eval table's engine counts:
+every eval row, or each distinct combination of sensitive values, label and predictions with its
+row count (the sensitive columns then stay where the table is). Groups are named, ordered and
+checked by the same code on every engine.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from mlgate.bundle import GateInputs
     from mlgate.config.gates import FairnessGate
@@ -29,28 +30,6 @@ if TYPE_CHECKING:
 MISSING = "(missing)"
 # More distinct values than this is a continuous column (e.g. age), not a set of groups.
 MAX_GROUPS = 50
-
-
-@dataclass(frozen=True)
-class GroupRows:
-    """What the group codes index, and the statistics counted per entry.
-
-    ``values(col)`` gives one raw value per entry; ``count`` is the number of eval rows each entry
-    stands for (None: one each); ``y``, ``cand``, ``base`` the class codes per entry (classification),
-    ``sums`` the error sums per entry (regression, :func:`mlgate.stats.fairness.error_terms`).
-    ``first_missing(col, mask)`` is the 1-based eval row of the column's first missing value, where
-    ``mask`` marks the entries that are missing.
-    """
-
-    size: int
-    columns: Sequence[str]
-    values: Callable[[str], pd.Series]
-    first_missing: Callable[[str, np.ndarray], int]
-    count: np.ndarray | None = None
-    y: np.ndarray | None = None
-    cand: np.ndarray | None = None
-    base: np.ndarray | None = None
-    sums: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -177,98 +156,20 @@ def attributes(
     return out
 
 
-def spark_guard(frame: Any, columns: Sequence[str], gate: FairnessGate, source: str) -> None:
-    """Refuse, before counting in Spark, the columns with too many values to be groups, with the
-    error the local checks give (so a continuous column is never grouped by in full).
-
-    Spark columns hold one type, so values cannot "print alike" here.
-    """
-    from mlgate.engines.spark_stats import distinct_counts, first_missing_row, present
-
-    known = [c for c in columns if c in frame.columns]
-    counts = distinct_counts(frame, known)
-    for col in columns:
-        if col not in known:
-            break  # the local checks raise it, after the columns before it
-        distinct, n_missing = counts[col]
-        if distinct + (1 if n_missing else 0) <= MAX_GROUPS:
-            continue
-        literal = (
-            n_missing > 0
-            and gate.missing != "error"
-            and dict(frame.dtypes)[col] == "string"
-            and frame.where(present(frame, col) == MISSING).limit(1).count() > 0
-        )
-        _check_column(
-            col,
-            [MISSING] if literal else [],
-            n_missing,
-            lambda: first_missing_row(frame, col),  # noqa: B023 - called before the loop moves on
-            gate,
-            source,
-            n_values=distinct,
-        )
-
-
-def local_rows(inputs: GateInputs, regression: bool) -> GroupRows:
-    """Every eval row, with the driver's label and predictions (the pandas engine)."""
-    from mlgate.stats.fairness import error_terms
+def group_rows(inputs: GateInputs, gate: FairnessGate, regression: bool) -> GroupRows:
+    """The rows' counts (regression: error sums) by combination of sensitive values, from the eval
+    table's engine."""
+    from mlgate.engines.interface import ColumnSummary, GroupQuery, RowCodes, engine_of
 
     ev, cand, base = inputs.eval, inputs.candidate, inputs.baseline
     assert cand is not None
-    frame = ev.frame
-    base_pred = base.y_pred if base is not None else None
-    return GroupRows(
-        size=len(frame),
-        columns=frame.columns,
-        values=lambda c: frame[c],
-        first_missing=lambda _, missing: int(np.argmax(missing)) + 1,
-        y=ev.y_true,
-        cand=cand.y_pred,
-        base=base_pred,
-        sums=error_terms(ev.y_true, cand.y_pred, base_pred) if regression else None,
-    )
+    codes = RowCodes(ev.y_true, cand.y_pred, base.y_pred if base is not None else None, len(ev.classes))
 
+    def too_many(s: ColumnSummary) -> None:
+        # The error the checks on the groups give, raised before an engine groups by every value.
+        literal = s.missing > 0 and gate.missing != "error" and s.has_text(MISSING)
+        labels = [MISSING] if literal else []
+        _check_column(s.column, labels, s.missing, s.first_missing, gate, ev.source, n_values=s.distinct)
 
-def spark_rows(inputs: GateInputs, gate: FairnessGate, regression: bool) -> GroupRows:
-    """Each distinct combination of the sensitive values with the label and prediction codes and its
-    row count (regression: its error sums), counted in Spark (``data.engine: spark``)."""
-    from pyspark.sql import functions as F
-
-    from mlgate.engines.spark_stats import column, counts_by, first_missing_row
-    from mlgate.gates._spark_counts import BASE, CAND, LABEL, coded
-
-    table, source = inputs.eval.frame, inputs.eval.source
-    frame = table.spark
-    needed = needed_columns(gate)
-    spark_guard(frame, needed, gate, source)
-    known = [c for c in needed if c in table.columns]
-    data = coded(inputs)
-    groups = [column(c) for c in known]
-    has_base = inputs.baseline is not None
-    sums = None
-    if regression:
-        y, a = F.col(LABEL), F.col(CAND)
-        ea = a - y
-        eb = F.col(BASE) - y if has_base else F.lit(0.0)
-        terms = [F.abs(ea), ea * ea, ea, F.abs(eb), eb * eb, eb, F.abs(ea) * F.abs(eb)]
-        t = counts_by(data, groups, sums=terms)
-        sums = np.column_stack([t["n"], *[t[f"s{i}"] for i in range(7)]]).astype(np.float64)
-    else:
-        t = counts_by(data, groups, [LABEL, CAND, *([BASE] if has_base else [])])
-    name = {c: f"g{i}" for i, c in enumerate(known)}
-
-    def codes(key: str) -> np.ndarray | None:
-        return None if regression or key not in t else t[key].to_numpy(dtype=np.int64)
-
-    return GroupRows(
-        size=len(t),
-        columns=table.columns,
-        values=lambda c: t[name[c]],
-        first_missing=lambda c, _: first_missing_row(frame, c),
-        count=t["n"].to_numpy(dtype=np.int64),
-        y=codes(LABEL),
-        cand=codes(CAND),
-        base=codes(BASE),
-        sums=sums,
-    )
+    query = GroupQuery(tuple(needed_columns(gate)), codes, regression, MAX_GROUPS, too_many)
+    return engine_of(ev.frame).group_rows(query)

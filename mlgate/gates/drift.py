@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn
 from mlgate.config.gates import DriftGate as DriftConfig
+from mlgate.engines.interface import Column, engine_of
+from mlgate.engines.local import LocalColumn
 from mlgate.errors import InputError
-from mlgate.gates._drift_columns import Column, LocalColumn, SparkColumn, column_stats
+from mlgate.gates._drift_columns import column_stats
 from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import Task
@@ -33,13 +35,11 @@ PREDICTION_COLUMNS = ("prediction", "score")
 
 
 def read_column(table: Table, name: str, where: str) -> Column:
-    """One column for a worker. A Spark table gives a :class:`SparkColumn`, whose value counts are
-    computed in Spark; otherwise the column is read without entering the table's column cache
-    (``keep=False``): the gate reads each column once, so it holds only the columns its workers are
-    comparing, not every feature of both tables."""
-    if table.spark is not None:
-        return SparkColumn(table.spark, name, where)
-    return LocalColumn(table.read([name], keep=False)[name], where)
+    """One column for a worker, from the table's engine: the local engine reads it without entering
+    the table's column cache (the gate reads each column once, so it holds only the columns its
+    workers are comparing, not every feature of both tables); another engine may answer with value
+    counts computed where the table is."""
+    return engine_of(table).column(name, where)
 
 
 def decide(

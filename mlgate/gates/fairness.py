@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
-from mlgate.gates._fairness_groups import Attribute, GroupRows, attributes, local_rows, spark_rows
+from mlgate.gates._fairness_groups import Attribute, attributes, group_rows
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate
@@ -375,13 +376,8 @@ class FairnessGate(Gate["FairnessConfig"]):
         )
         checks: list[Check] = []
         tables = []
-        # Where the counts come from: every eval row here, or Spark's counts of each combination of
-        # sensitive values, label and predictions (the sensitive columns stay in Spark).
-        regression = task is Task.REGRESSION
-        if ev.frame.spark is not None:
-            rows = spark_rows(inputs, gate, regression)
-        else:
-            rows = local_rows(inputs, regression)
+        # The counts by combination of sensitive values, label and predictions, from the engine.
+        rows = group_rows(inputs, gate, task is Task.REGRESSION)
         computed = []
         plans: dict[tuple[int, str], tuple[list[GroupGap], float]] = {}
         for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: list(ev.header))):

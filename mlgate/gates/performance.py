@@ -78,7 +78,7 @@ class PerformanceGate(Gate["PerformanceConfig"]):
             raise InputError(
                 "performance: no candidate predictions", hint="set candidate.predictions or candidate.model"
             )
-        cells = self._spark_cells(inputs, list(gate.metrics))
+        cells = self._cells(inputs, list(gate.metrics))
         comps, notes = self._compare(inputs, gate, cells)
         adjusted, family = _family(gate, comps)
         if family:
@@ -86,7 +86,7 @@ class PerformanceGate(Gate["PerformanceConfig"]):
         checks: list[Check] = []
         for metric, th in gate.metrics.items():
             cmp = comps.get(metric)
-            value = cmp.candidate if cmp is not None else self._point(inputs, metric, cells)
+            value = cmp.candidate if cmp is not None else self._point(inputs, metric)
             if not math.isfinite(value):
                 raise InputError(
                     f"{_key(metric)}: undefined on {inputs.eval.source} "
@@ -127,31 +127,28 @@ class PerformanceGate(Gate["PerformanceConfig"]):
         )
 
     @staticmethod
-    def _spark_cells(inputs: GateInputs, names: list[str]) -> np.ndarray | None:
-        """With ``data.engine: spark``, the (label, candidate, baseline) cell counts of the confusion
-        metrics, counted in Spark (one group); None: they are counted from the driver's arrays.
-        Row-level metrics (roc_auc, losses) always use the arrays, which are on the driver anyway."""
-        task = inputs.task
+    def _cells(inputs: GateInputs, names: list[str]) -> np.ndarray | None:
+        """The (label, candidate, baseline) cell counts of the confusion metrics, counted by the eval
+        table's engine, when a comparison needs them; None: no comparison, or no confusion metric.
+        Point values and row-level metrics (roc_auc, losses) use the driver's arrays."""
         confusion = any(METRICS[m].confusion for m in names if m in METRICS)
-        if inputs.eval.frame.spark is None or task is Task.REGRESSION or not confusion:
+        compared = inputs.baseline is not None or inputs.baseline_metrics is not None
+        if inputs.task is Task.REGRESSION or not confusion or not compared:
             return None
-        from mlgate.engines.spark_stats import joint_counts
-        from mlgate.gates._spark_counts import BASE, CAND, LABEL, coded
+        from mlgate.engines.interface import RowCodes, engine_of
 
-        base = BASE if inputs.baseline is not None else None
-        return joint_counts(coded(inputs), LABEL, CAND, base, len(inputs.eval.classes))
+        ev, cand, base = inputs.eval, inputs.candidate, inputs.baseline
+        assert cand is not None
+        codes = RowCodes(ev.y_true, cand.y_pred, base.y_pred if base is not None else None, len(ev.classes))
+        return engine_of(ev.frame).joint_cells(codes)
 
     @staticmethod
-    def _point(inputs: GateInputs, metric: str, cells: np.ndarray | None) -> float:
-        from mlgate.stats.metrics import compute, from_confusion
+    def _point(inputs: GateInputs, metric: str) -> float:
+        from mlgate.stats.metrics import compute
 
         cand = inputs.candidate
         assert cand is not None
         ev = inputs.eval
-        if cells is not None and METRICS[metric].confusion:
-            k = len(ev.classes)
-            cm = cells.reshape(k, k, -1).sum(axis=-1)  # the candidate's margin
-            return float(from_confusion(metric, cm, inputs.task))
         try:
             return compute(
                 metric, inputs.task, ev.y_true, cand.y_pred, cand.scores, len(ev.classes)

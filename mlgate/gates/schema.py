@@ -4,9 +4,9 @@ Every failing schema check becomes one check of this gate with the failing row c
 rows and a few example values with their row numbers (row 1 = first data row). Severity and tolerance
 are per check, looked up by ``column:check``, then ``check``, then ``column``.
 
-The table is never loaded whole when it need not be: a Parquet table is validated in row batches
-(:mod:`mlgate.schema.batched`, with the result of one whole-table validation), and with
-``data.engine: spark`` the checks run in Spark (:mod:`mlgate.engines.spark_schema`).
+The table is never loaded whole when it need not be: its engine counts the failing rows and picks
+the examples (locally, a Parquet table is validated in row batches by :mod:`mlgate.schema.batched`,
+with the result of one whole-table validation).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mlgate.config.gates import SchemaGate as SchemaSection
+from mlgate.engines.interface import DatasetQuery, engine_of
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
 from mlgate.io.lazy import BATCH_ROWS, FrameTable, Table
@@ -95,45 +96,19 @@ def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaSection) -> Ch
 def validate(
     schema: LoadedSchema, table: Table | pd.DataFrame, max_examples: int, rows: int = BATCH_ROWS
 ) -> Outcome:
-    """The schema's findings on ``table``, read in batches of ``rows`` rows (or computed in Spark)."""
+    """The schema's findings on ``table``, from its engine (locally: read in batches of ``rows`` rows)."""
     if not isinstance(table, Table):
         table = FrameTable(table, schema.source)
-    if schema.kind == "great-expectations":
-        if table.spark is not None:
-            raise InputError(
-                f"{schema.source}: Great Expectations suites need data.engine: pandas",
-                hint="use a pandera schema (e.g. `mlgate schema infer`), or set data.engine: pandas",
-            )
-        from mlgate.schema.ge_engine import validate_ge_table
-
-        return validate_ge_table(schema.schema, table, max_examples, schema.source, rows)
-    if table.spark is not None:
-        from mlgate.engines.spark_schema import pandera_outcome
-
-        return pandera_outcome(schema.schema, table, max_examples, schema.source)  # type: ignore[arg-type]
-    from mlgate.schema.batched import validate_pandera_table
-
-    return validate_pandera_table(schema.schema, table, max_examples, rows)
+    return engine_of(table).validate(schema, max_examples, rows)
 
 
 def dataset_checks(
     table: Table, levels: DatasetChecks, *, label: str | None, id_col: str | None,
     known_labels: tuple[str, ...] | None, classification: bool, max_examples: int, rows: int = BATCH_ROWS,
 ) -> Outcome:
-    """The built-in dataset checks, in Spark for a Spark table."""
-    if table.spark is not None:
-        from mlgate.engines.spark_schema import dataset_outcome as spark_outcome
-
-        return spark_outcome(
-            table, levels=levels, label=label, id_col=id_col,  # type: ignore[arg-type]
-            known_labels=known_labels, classification=classification, max_examples=max_examples,
-        )
-    from mlgate.schema.builtin import dataset_outcome
-
-    return dataset_outcome(
-        table, levels=levels, label=label, id_col=id_col, known_labels=known_labels,
-        classification=classification, max_examples=max_examples, rows=rows,
-    )
+    """The built-in dataset checks, from the table's engine."""
+    query = DatasetQuery(levels, label, id_col, known_labels, classification, max_examples)
+    return engine_of(table).dataset_checks(query, rows)
 
 
 class SchemaGate(Gate[SchemaSection]):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of
-from mlgate.gates._slice_groups import Slice, build_slices, spark_slices
+from mlgate.gates._slice_groups import Slice, build_slices, cell_slices
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS
 from mlgate.result import Check, GateResult, Status, severity
@@ -49,11 +49,13 @@ class SlicesGate(Gate["SlicesConfig"]):
             )
         ev = inputs.eval
         k = len(ev.classes)
-        if ev.frame.spark is not None and METRICS[gate.metric].confusion:
-            slices = spark_slices(inputs, gate.columns, gate.bins)
+        if METRICS[gate.metric].confusion:
+            # The engine counts each slice's (label, candidate, baseline) cells: the slice columns
+            # stay where the table is.
+            slices = cell_slices(ev, cand.y_pred, base.y_pred, gate.columns, gate.bins)
         else:
-            # A row-level metric (e.g. roc_auc) needs the rows of each slice: with Spark, this reads the
-            # slice column alone to the driver (the label and predictions are there already).
+            # A row-level metric (e.g. roc_auc) needs the rows of each slice: this reads the slice
+            # column alone (the label and predictions are on the driver already).
             slices = build_slices(ev.frame, gate.columns, gate.bins, ev.source)
         judged: list[tuple[Slice, Comparison]] = []
         small: list[Slice] = []
@@ -71,7 +73,7 @@ class SlicesGate(Gate["SlicesConfig"]):
             per_column[sl.column] = per_column.get(sl.column, 0) + 1
             r = sl.rows
             try:
-                if r is None:  # counted in Spark
+                if r is None:  # counted by the engine
                     cmp = compare(
                         [gate.metric],
                         inputs.task,

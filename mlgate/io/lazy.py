@@ -9,8 +9,9 @@ Three kinds:
   recently used columns are kept while they fit in a byte budget (``MLGATE_COLUMN_CACHE_MB``,
   default 512). Memory therefore grows with the columns one gate needs at a time, not with the table;
   :meth:`Table.batches` reads row groups in batches for the gates that look at every column;
-- ``mlgate.engines.spark.SparkTable`` (``data.engine: spark``): the data stays in Spark; gates
-  compute group counts there through :attr:`Table.spark`, and requested columns are collected.
+- ``mlgate.engines.spark.SparkTable`` (``data.engine: spark``): the data stays in Spark; the gates'
+  counts are computed there by its engine (:mod:`mlgate.engines.interface`), and requested columns
+  are collected.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from mlgate.errors import InputError
 
@@ -54,6 +55,9 @@ class Table(ABC):
     """One input table. ``source`` is the name used in messages (the path as configured)."""
 
     source: str
+    # The module whose ``ENGINE`` answers the gates' questions on this table's rows
+    # (:func:`mlgate.engines.interface.engine_of`); named, not imported, so io stays below engines.
+    engine_module: ClassVar[str] = "mlgate.engines.local"
 
     @property
     @abstractmethod
@@ -76,11 +80,6 @@ class Table(ABC):
         import pandas as pd
 
         return [c for c in columns if pd.api.types.is_datetime64_any_dtype(self[c])]
-
-    @property
-    def spark(self) -> Any | None:
-        """The Spark DataFrame behind the table (``data.engine: spark``), else None."""
-        return None
 
     def __contains__(self, column: object) -> bool:
         return column in self.columns

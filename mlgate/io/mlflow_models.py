@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from mlgate.bundle import EvalData, PredictionSet
     from mlgate.config import LoadedConfig
     from mlgate.config.data import BaselineSource, ModelSource
-    from mlgate.bundle import EvalData, PredictionSet
     from mlgate.trust import Trust
 
 MAX_MLMODEL_BYTES = 1_000_000

@@ -141,7 +141,7 @@ def test_no_feature_column_leaves_spark(drift_project: Path, monkeypatch: pytest
 def test_value_count_table_is_the_sorted_column(spark: Any, tmp_path: Path) -> None:
     from mlgate.engines.spark import read_dataset
     from mlgate.engines.spark_drift import value_counts
-    from mlgate.gates._drift_columns import floats
+    from mlgate.engines.values import floats
     from mlgate.stats.drift import sample_from_counts, sorted_values
 
     rng = np.random.default_rng(3)

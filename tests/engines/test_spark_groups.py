@@ -158,8 +158,8 @@ def test_same_results_as_pandas(project: Path, collected: list[str]) -> None:
 
 
 def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
-    from mlgate.gates._fairness_groups import attributes, spark_rows
-    from mlgate.gates._slice_groups import spark_slices
+    from mlgate.gates._fairness_groups import attributes, group_rows
+    from mlgate.gates._slice_groups import cell_slices
 
     inputs = _inputs(project / "mlgate-spark.yaml")
     ev = pd.read_parquet(project / "data" / "eval.parquet")
@@ -170,7 +170,7 @@ def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
     cfg = load_config(project / "mlgate-spark.yaml").config
     gate = cfg.gates.fairness
     assert gate is not None
-    rows = spark_rows(inputs, gate, regression=False)
+    rows = group_rows(inputs, gate, regression=False)
     assert rows.count is not None and rows.y is not None and rows.cand is not None and rows.base is not None
     for attr in attributes(rows, gate, inputs.eval.source):
         keys = [ev[c].fillna("(missing)") for c in attr.columns]
@@ -187,7 +187,7 @@ def test_spark_counts_equal_a_pandas_groupby(project: Path) -> None:
 
     sl = cfg.gates.slices
     assert sl is not None
-    slices = spark_slices(inputs, sl.columns, sl.bins)
+    slices = cell_slices(inputs.eval, inputs.candidate.y_pred, inputs.baseline.y_pred, sl.columns, sl.bins)
     by = {(s.column, s.label): s for s in slices}
     assert sum(s.size for s in slices) == len(ev) * len(SLICED)
     purpose = ev.groupby("purpose").size()

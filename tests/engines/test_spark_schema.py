@@ -122,7 +122,7 @@ def test_schema_gate_same_as_pandas(
 
     def guarded(self: Any, inputs: Any, section: Any) -> Any:
         with monkeypatch.context() as m:
-            if inputs.eval.frame.spark is not None:
+            if isinstance(inputs.eval.frame, SparkTable):
                 m.setattr(SparkTable, "_load", collect)
             return real_run(self, inputs, section)
 

@@ -329,7 +329,8 @@ def _old_categorical(ref: pd.Series, cur: pd.Series) -> Any:
 )
 def test_categorical_labels_from_distinct_values(ref: pd.Series, cur: pd.Series) -> None:
     """Distinct values with counts give the labels (and their order) of the whole columns."""
-    from mlgate.gates._drift_columns import LocalColumn, column_stats
+    from mlgate.engines.local import LocalColumn
+    from mlgate.gates._drift_columns import column_stats
 
     new = column_stats(LocalColumn(ref, "r"), LocalColumn(cur, "c"), "categorical", 10, "x")
     old = _old_categorical(ref, cur)

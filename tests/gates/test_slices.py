@@ -146,7 +146,7 @@ def test_bins_from_order_statistics_equal_qcut(kind: str) -> None:
     must be pandas.qcut's exactly (numpy's quantile arithmetic, ties, duplicate edges, float32)."""
     import pandas as pd
 
-    from mlgate.gates._slice_groups import cut_labels, linear_quantiles, qcut_quantiles, slice_codes
+    from mlgate.engines.slicing import cut_labels, linear_quantiles, qcut_quantiles, slice_codes
 
     rng = np.random.default_rng(["normal", "small_int", "rounded", "float32"].index(kind))
     checked = 0
