@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.bundle import EvalData, GateInputs, PredictionSet
-from mlgate.config import LoadedConfig
+from mlgate.config import Config, LoadedConfig
 from mlgate.errors import InputError, MlgateError
-from mlgate.io.columns import eval_columns, reference_columns
 from mlgate.io.lazy import FrameTable, Table
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
@@ -85,6 +84,32 @@ def _encode_labels(
         classes = tuple(sorted(values_seen))
     lookup = {str(c): i for i, c in enumerate(classes)}
     return text.map(lookup).to_numpy(dtype="int64"), classes
+
+
+def eval_columns(cfg: Config) -> tuple[str, ...] | None:
+    """The columns of the eval and reference tables this run reads: the label, the id, the features,
+    and the columns each configured gate declares (:meth:`mlgate.gates.interface.Gate.columns`).
+
+    Loading only those (Parquet column pruning, pyarrow CSV ``include_columns``) saves time and memory
+    on wide tables. When a gate may read any column (a schema, drift over ``all`` columns, deepchecks)
+    or a model is scored on the default feature set, nothing is pruned: None.
+    """
+    from mlgate.gates import REGISTRY
+
+    models = [s for s in (cfg.candidate, cfg.baseline) if s is not None and getattr(s, "model", None)]
+    if models and cfg.data.features is None:
+        return None
+    names = [cfg.data.label, *([cfg.data.id] if cfg.data.id else []), *(cfg.data.features or ())]
+    for cls in REGISTRY.values():
+        gate = cls()
+        section = gate.section(cfg)
+        if section is None:
+            continue
+        wanted = gate.columns(section, cfg.data)
+        if wanted is None:
+            return None
+        names += sorted(wanted)
+    return tuple(dict.fromkeys(names))
 
 
 def as_table(obj: object, source: str) -> Table:
@@ -208,7 +233,7 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
     reference = None
     if cfg.data.reference is not None:
         reference, _ = _open(
-            loaded, cfg.data.reference, "data.reference", reference_columns(cfg), frames.get("reference")
+            loaded, cfg.data.reference, "data.reference", pruned, frames.get("reference")
         )
     elif frames.get("reference") is not None:
         raise InputError(

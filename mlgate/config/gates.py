@@ -21,7 +21,7 @@ def _check_names(names: list[str] | tuple[str, ...], known: list[str], what: str
             raise ValueError(f"@{name}@unknown {what}{hint}")
 
 
-class PerformanceGate(Section):
+class PerformanceSection(Section):
     metrics: dict[str, MetricThreshold] = Field(
         description="Metric name -> thresholds. Names come from the metric registry."
     )
@@ -56,7 +56,7 @@ class PerformanceGate(Section):
         return v
 
     @model_validator(mode="after")
-    def _primary(self) -> PerformanceGate:
+    def _primary(self) -> PerformanceSection:
         if self.multiplicity == "primary" and self.primary is None:
             raise ValueError("@primary@multiplicity: primary needs the name of the primary metric")
         if self.primary is not None and self.primary not in self.metrics:
@@ -64,7 +64,7 @@ class PerformanceGate(Section):
         return self
 
 
-class SlicesGate(Section):
+class SlicesSection(Section):
     columns: tuple[str, ...] = Field(description="Columns to slice by (numeric ones are binned).")
     metric: str = Field("accuracy", description="Metric compared per slice.")
     max_drop: float = Field(0.05, ge=0, description="Allowed regression per slice, in metric units.")
@@ -92,7 +92,7 @@ class SlicesGate(Section):
         return v
 
 
-class FairnessGate(Section):
+class FairnessSection(Section):
     sensitive: tuple[str, ...] = Field(description="Sensitive attribute columns of the eval data.")
     intersections: tuple[tuple[str, ...], ...] = Field(
         (), description="Intersectional groups, e.g. [[sex, race]]."
@@ -140,7 +140,7 @@ class FairnessGate(Section):
         return v
 
     @model_validator(mode="after")
-    def _groups(self) -> FairnessGate:
+    def _groups(self) -> FairnessSection:
         for i, combo in enumerate(self.intersections):
             if len(combo) < 2 or len(set(combo)) != len(combo):
                 raise ValueError(f"@intersections.{i}@an intersection names two or more different columns")
@@ -179,7 +179,7 @@ class DriftColumn(Section):
         return self
 
 
-class DriftGate(Section):
+class DriftSection(Section):
     columns: Literal["all"] | tuple[str, ...] = Field(
         "all", description="'all' (data.features, else every column but label, id and predictions) or a list."
     )
@@ -234,7 +234,7 @@ class DriftGate(Section):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> DriftGate:
+    def _consistent(self) -> DriftSection:
         if self.columns != "all":
             for col in self.per_column:
                 if col not in self.columns:
@@ -253,7 +253,7 @@ class DriftGate(Section):
         return self
 
 
-class SchemaGate(Section):
+class SchemaSection(Section):
     max_examples: int = Field(5, ge=0, le=100, description="Example failing values shown per check.")
     severity: dict[str, Literal["error", "warn"]] = Field(
         default_factory=dict, description="Per-check severity, keyed by 'column:check' or 'check'."
@@ -301,7 +301,7 @@ class DeepchecksCheck(Section):
         return v
 
 
-class DeepchecksGate(Section):
+class DeepchecksSection(Section):
     suite: str | tuple[str, ...] = Field(
         "data_integrity",
         description="data_integrity | train_test_validation | model_evaluation, or a list of check "
@@ -319,7 +319,7 @@ class DeepchecksGate(Section):
     random_state: int = Field(0, description="Seed of deepchecks' sampling.")
 
     @model_validator(mode="after")
-    def _known_suite(self) -> DeepchecksGate:
+    def _known_suite(self) -> DeepchecksSection:
         if isinstance(self.suite, str) and self.suite not in DEEPCHECKS_SUITES:
             close = difflib.get_close_matches(self.suite, DEEPCHECKS_SUITES, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "or give a list of check names"
@@ -337,9 +337,9 @@ class DeepchecksGate(Section):
 
 
 class Gates(Section):
-    schema_: SchemaGate | None = Field(None, alias="schema")
-    performance: PerformanceGate | None = None
-    slices: SlicesGate | None = None
-    fairness: FairnessGate | None = None
-    drift: DriftGate | None = None
-    deepchecks: DeepchecksGate | None = None
+    schema_: SchemaSection | None = Field(None, alias="schema")
+    performance: PerformanceSection | None = None
+    slices: SlicesSection | None = None
+    fairness: FairnessSection | None = None
+    drift: DriftSection | None = None
+    deepchecks: DeepchecksSection | None = None

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from mlgate.config._base import Section
 from mlgate.config.data import BaselineSource, DataConfig, ModelSource
-from mlgate.config.gates import Gates, SchemaGate
+from mlgate.config.gates import Gates, SchemaSection
 from mlgate.config.mlflow import MlflowSettings
 from mlgate.config.report import ReportConfig
 from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, Task
@@ -87,12 +87,12 @@ class Config(Section):
                 )
 
     @property
-    def schema_gate(self) -> SchemaGate | None:
+    def schema_gate(self) -> SchemaSection | None:
         """The schema gate's settings when it runs: its ``gates.schema`` section, or the defaults
         when only a top-level ``schema:`` is set (a schema must never be silently not applied)."""
         if self.gates.schema_ is not None:
             return self.gates.schema_
-        return SchemaGate() if self.schema_ is not None else None
+        return SchemaSection() if self.schema_ is not None else None
 
     @property
     def schema_ref(self) -> SchemaRef | None:

@@ -9,8 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config.gates import DRIFT_EFFECT_SIZES
-from mlgate.config.gates import DriftGate as DriftConfig
+from mlgate.config.gates import DRIFT_EFFECT_SIZES, DriftSection
 from mlgate.result import Check, Status, Table
 
 if TYPE_CHECKING:
@@ -100,7 +99,7 @@ def to_check(v: Verdict) -> Check:
     )
 
 
-def integrity_checks(v: Verdict, gate: DriftConfig) -> list[Check]:
+def integrity_checks(v: Verdict, gate: DriftSection) -> list[Check]:
     """Missing-share changes and unseen categories: reported apart from the distribution statistic."""
     s = v.stats
     if s is None:

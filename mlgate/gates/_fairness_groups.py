@@ -25,7 +25,7 @@ from mlgate.errors import InputError
 if TYPE_CHECKING:
 
     from mlgate.bundle import GateInputs
-    from mlgate.config.gates import FairnessGate
+    from mlgate.config.gates import FairnessSection
 
 MISSING = "(missing)"
 # More distinct values than this is a continuous column (e.g. age), not a set of groups.
@@ -58,7 +58,7 @@ def _check_column(
     labels: list[str],
     n_missing: int,
     first_row: Callable[[], int],
-    gate: FairnessGate,
+    gate: FairnessSection,
     source: str,
     n_values: int | None = None,
 ) -> None:
@@ -87,7 +87,7 @@ def _check_column(
 
 
 def _column_codes(
-    rows: GroupRows, col: str, gate: FairnessGate, source: str, header: Callable[[], list[str]]
+    rows: GroupRows, col: str, gate: FairnessSection, source: str, header: Callable[[], list[str]]
 ) -> tuple[np.ndarray, list[str]]:
     import pandas as pd
 
@@ -107,13 +107,13 @@ def _column_codes(
     return rank[codes].astype(np.int64), [labels[i] for i in order]
 
 
-def needed_columns(gate: FairnessGate) -> list[str]:
+def needed_columns(gate: FairnessSection) -> list[str]:
     """The sensitive columns and those of the intersections, in the order they are checked."""
     return list(dict.fromkeys([*gate.sensitive, *(c for combo in gate.intersections for c in combo)]))
 
 
 def attributes(
-    rows: GroupRows, gate: FairnessGate, source: str, header: Callable[[], list[str]] | None = None
+    rows: GroupRows, gate: FairnessSection, source: str, header: Callable[[], list[str]] | None = None
 ) -> list[Attribute]:
     """Each sensitive column, then each intersection (only the combinations present are groups).
 
@@ -156,7 +156,7 @@ def attributes(
     return out
 
 
-def group_rows(inputs: GateInputs, gate: FairnessGate, regression: bool) -> GroupRows:
+def group_rows(inputs: GateInputs, gate: FairnessSection, regression: bool) -> GroupRows:
     """The rows' counts (regression: error sums) by combination of sensitive values, from the eval
     table's engine."""
     from mlgate.engines.interface import ColumnSummary, GroupQuery, RowCodes, engine_of

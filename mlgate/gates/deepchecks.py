@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from contextlib import redirect_stderr, redirect_stdout
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config.gates import DeepchecksGate as DeepchecksConfig
+from mlgate.config.gates import DeepchecksSection
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import Task
@@ -95,7 +95,7 @@ def _dataset(tabular: Any, frame: Table, ev: EvalData, task: Task) -> Any:
     )
 
 
-def _suite(tabular: Any, gate: DeepchecksConfig) -> Any:
+def _suite(tabular: Any, gate: DeepchecksSection) -> Any:
     from deepchecks.tabular import suites
 
     kwargs: dict[str, Any] = {"random_state": gate.random_state}
@@ -148,7 +148,7 @@ def _params(cls: type) -> set[str]:
     return set(inspect.signature(cls).parameters)
 
 
-def _run_args(inputs: GateInputs, gate: DeepchecksConfig, tabular: Any) -> dict[str, Any]:
+def _run_args(inputs: GateInputs, gate: DeepchecksSection, tabular: Any) -> dict[str, Any]:
     """Datasets per suite: the eval data alone, or reference (train) vs eval (test), plus predictions."""
     eval_ds = _dataset(tabular, inputs.eval.frame, inputs.eval, inputs.task)
     suite = gate.suite
@@ -181,7 +181,7 @@ def _run_args(inputs: GateInputs, gate: DeepchecksConfig, tabular: Any) -> dict[
     return args
 
 
-def fold(suite_result: Any, gate: DeepchecksConfig) -> tuple[list[Check], list[str]]:
+def fold(suite_result: Any, gate: DeepchecksSection) -> tuple[list[Check], list[str]]:
     """Every condition result as a check; a check that could not run is an error, never a pass.
 
     One exception: in a named suite, a built-in check that does not apply to the inputs given (no
@@ -231,10 +231,10 @@ def fold(suite_result: Any, gate: DeepchecksConfig) -> tuple[list[Check], list[s
     return checks, notes
 
 
-class DeepchecksGate(Gate[DeepchecksConfig]):
+class DeepchecksGate(Gate[DeepchecksSection]):
     name = "deepchecks"
 
-    def run(self, inputs: GateInputs, section: DeepchecksConfig) -> GateResult:
+    def run(self, inputs: GateInputs, section: DeepchecksSection) -> GateResult:
         gate = section
         tabular = _import_deepchecks()
         suite = _suite(tabular, gate)

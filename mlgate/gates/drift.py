@@ -12,8 +12,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn
-from mlgate.config.gates import DriftGate as DriftConfig
+from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn, DriftSection
 from mlgate.engines.interface import Column, engine_of
 from mlgate.engines.local import LocalColumn
 from mlgate.errors import InputError
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.bundle import GateInputs, PredictionSet
+    from mlgate.config.data import DataConfig
     from mlgate.io.lazy import Table
     from mlgate.stats.drift import DriftStats
 
@@ -43,7 +43,7 @@ def read_column(table: Table, name: str, where: str) -> Column:
 
 
 def decide(
-    column: str, role: str, stats: DriftStats | None, spec: DriftColumn, gate: DriftConfig, note: str = ""
+    column: str, role: str, stats: DriftStats | None, spec: DriftColumn, gate: DriftSection, note: str = ""
 ) -> Verdict:
     method = spec.method or gate.method
     if stats is not None and stats.kind == "categorical" and method in ("ks", "wasserstein"):
@@ -72,10 +72,16 @@ def decide(
     )
 
 
-class DriftGate(Gate[DriftConfig]):
+class DriftGate(Gate[DriftSection]):
     name = "drift"
 
-    def run(self, inputs: GateInputs, section: DriftConfig) -> GateResult:
+    def columns(self, section: DriftSection, data: DataConfig) -> set[str] | None:
+        if section.columns == "all":
+            return None
+        logged = [section.reference_predictions] if section.reference_predictions else []
+        return {*section.columns, *section.per_column, *logged}
+
+    def run(self, inputs: GateInputs, section: DriftSection) -> GateResult:
         gate = section
         ref = inputs.reference
         if ref is None:
@@ -137,7 +143,7 @@ class DriftGate(Gate[DriftConfig]):
 
     @staticmethod
     def _columns(
-        inputs: GateInputs, gate: DriftConfig, ref: Table, names: tuple[str, str]
+        inputs: GateInputs, gate: DriftSection, ref: Table, names: tuple[str, str]
     ) -> tuple[list[str], list[str]]:
         ev = inputs.eval
         frame = ev.frame
@@ -184,7 +190,7 @@ def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: 
 
 
 def prediction_verdict(
-    inputs: GateInputs, gate: DriftConfig, ref_name: str
+    inputs: GateInputs, gate: DriftSection, ref_name: str
 ) -> tuple[Verdict | None, str]:
     """Candidate outputs on the eval rows vs the reference's logged predictions, else vs the baseline's.
 
@@ -225,7 +231,7 @@ def prediction_verdict(
 
 
 def label_verdict(
-    inputs: GateInputs, gate: DriftConfig, names: tuple[str, str]
+    inputs: GateInputs, gate: DriftSection, names: tuple[str, str]
 ) -> tuple[Verdict | None, str]:
     """The label's distribution in the reference vs the eval data (a prior shift)."""
     label = inputs.eval.label

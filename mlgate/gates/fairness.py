@@ -19,7 +19,7 @@ import numpy as np
 
 from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
-from mlgate.gates._fairness_groups import Attribute, attributes, group_rows
+from mlgate.gates._fairness_groups import Attribute, attributes, group_rows, needed_columns
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate
@@ -31,7 +31,8 @@ from mlgate.stats.fair_gaps import GroupGap, group_gaps, reference_index
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
-    from mlgate.config.gates import FairnessGate as FairnessConfig
+    from mlgate.config.data import DataConfig
+    from mlgate.config.gates import FairnessSection
     from mlgate.config.thresholds import MetricThreshold
 
 DEFAULT_METRICS = {
@@ -61,7 +62,7 @@ def group_stats(
     attr: Attribute,
     rows: GroupRows,
     inputs: GateInputs,
-    gate: FairnessConfig,
+    gate: FairnessSection,
     task: Task,
     rng: np.random.Generator | None,
 ) -> GroupStats:
@@ -115,7 +116,7 @@ def explain(name: str, st: GroupStats, classes: tuple[object, ...], task: Task) 
     return text, f"{labels[d.low]} vs {labels[d.high]}"
 
 
-def _allowance(th: MetricThreshold, gate: FairnessConfig, baseline: float) -> float | None:
+def _allowance(th: MetricThreshold, gate: FairnessSection, baseline: float) -> float | None:
     """Allowed worsening: per-metric max_drop / max_drop_relative, else the gate's max_regression."""
     options = [th.max_drop] if th.max_drop is not None else []
     if th.max_drop_relative is not None and np.isfinite(baseline):
@@ -174,7 +175,7 @@ def absolute_check(
 def regression_check(
     name: str,
     th: MetricThreshold,
-    gate: FairnessConfig,
+    gate: FairnessSection,
     st: GroupStats,
     value: float,
     why: str,
@@ -214,7 +215,7 @@ def regression_check(
 def decided_check(
     name: str,
     th: MetricThreshold,
-    gate: FairnessConfig,
+    gate: FairnessSection,
     st: GroupStats,
     value: float,
     base: float,
@@ -295,7 +296,7 @@ def decided_check(
 
 
 def _plan(
-    name: str, th: MetricThreshold, gate: FairnessConfig, st: GroupStats
+    name: str, th: MetricThreshold, gate: FairnessSection, st: GroupStats
 ) -> tuple[list[GroupGap], float] | None:
     """The group tests of one regression check and its allowance; None when it is not judged."""
     if st.base is None or st.boot_cand is None or st.boot_base is None:
@@ -312,7 +313,7 @@ def _plan(
 
 
 def coverage_checks(
-    st: GroupStats, metrics: list[str], gate: FairnessConfig, task: Task, classes: tuple[object, ...]
+    st: GroupStats, metrics: list[str], gate: FairnessSection, task: Task, classes: tuple[object, ...]
 ) -> list[Check]:
     """Warnings for groups too small to judge and for undefined rates (named, never dropped silently)."""
     attr, out = st.attr, []
@@ -360,10 +361,13 @@ def coverage_checks(
     return out
 
 
-class FairnessGate(Gate["FairnessConfig"]):
+class FairnessGate(Gate["FairnessSection"]):
     name = "fairness"
 
-    def run(self, inputs: GateInputs, section: FairnessConfig) -> GateResult:
+    def columns(self, section: FairnessSection, data: DataConfig) -> set[str]:
+        return {*needed_columns(section), *(section.reference_group or {})}
+
+    def run(self, inputs: GateInputs, section: FairnessSection) -> GateResult:
         from mlgate.config.thresholds import MetricThreshold
 
         gate = section

@@ -12,6 +12,7 @@ from mlgate.result import GateResult
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
     from mlgate.config import Config
+    from mlgate.config.data import DataConfig
 
 S = TypeVar("S", bound=Section)
 
@@ -28,6 +29,14 @@ class Gate(ABC, Generic[S]):
         for key, info in type(gates).model_fields.items():
             if (info.alias or key) == self.name:
                 return cast("S | None", getattr(gates, key))
+        return None
+
+    def columns(self, section: S, data: DataConfig) -> set[str] | None:
+        """The columns of the eval and reference tables this gate reads, besides the label, the id
+        and the features (always read); None: it may read any column.
+
+        A CSV or JSON Lines table is parsed for the columns some configured gate declares only, so a
+        gate that reads a column must name it here; the default, None, keeps every column."""
         return None
 
     @abstractmethod

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mlgate.bundle import GateInputs
-    from mlgate.config import PerformanceGate as PerformanceConfig
+    from mlgate.config.data import DataConfig
+    from mlgate.config.gates import PerformanceSection
     from mlgate.stats.paired import Comparison
 
 
@@ -68,10 +69,13 @@ def _key(metric: str) -> str:
     return f"gates.performance.metrics.{metric}"
 
 
-class PerformanceGate(Gate["PerformanceConfig"]):
+class PerformanceGate(Gate["PerformanceSection"]):
     name = "performance"
 
-    def run(self, inputs: GateInputs, section: PerformanceConfig) -> GateResult:
+    def columns(self, section: PerformanceSection, data: DataConfig) -> set[str]:
+        return set()  # the label and the predictions only
+
+    def run(self, inputs: GateInputs, section: PerformanceSection) -> GateResult:
         gate = section
         cand = inputs.candidate
         if cand is None:
@@ -158,7 +162,7 @@ class PerformanceGate(Gate["PerformanceConfig"]):
 
     @staticmethod
     def _compare(
-        inputs: GateInputs, gate: PerformanceConfig, cells: np.ndarray | None
+        inputs: GateInputs, gate: PerformanceSection, cells: np.ndarray | None
     ) -> tuple[dict[str, Comparison], list[str]]:
         """Paired comparisons, unpaired ones against stored metrics, or none without a baseline."""
         from mlgate.stats.paired import METHODS, compare
@@ -245,7 +249,7 @@ class PerformanceGate(Gate["PerformanceConfig"]):
         max_drop: float | None,
         max_drop_relative: float | None,
         severity: str,
-        gate: PerformanceConfig,
+        gate: PerformanceSection,
         adjusted: tuple[float, str] | None,
     ) -> Check:
         from mlgate.stats.decision import Outcome, allowed_drop, alpha, decide, rule_p
@@ -322,7 +326,7 @@ def _corrected(family: str | None, multiplicity: str) -> bool:
 
 
 def _family(
-    gate: PerformanceConfig, comps: dict[str, Comparison]
+    gate: PerformanceSection, comps: dict[str, Comparison]
 ) -> tuple[dict[str, tuple[float, str]], str]:
     """Each judged metric's p-value after the gate's multiplicity correction, the family's name, and a
     note. The family is the metrics compared with the baseline under an allowed drop (Holm 1979 keeps

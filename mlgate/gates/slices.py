@@ -21,7 +21,8 @@ from mlgate.result import Check, GateResult, Status, severity
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
-    from mlgate.config.gates import SlicesGate as SlicesConfig
+    from mlgate.config.data import DataConfig
+    from mlgate.config.gates import SlicesSection
     from mlgate.stats.paired import Comparison
 
 _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
@@ -29,10 +30,13 @@ _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 _MAX_SMALL_LISTED = 20
 
 
-class SlicesGate(Gate["SlicesConfig"]):
+class SlicesGate(Gate["SlicesSection"]):
     name = "slices"
 
-    def run(self, inputs: GateInputs, section: SlicesConfig) -> GateResult:
+    def columns(self, section: SlicesSection, data: DataConfig) -> set[str]:
+        return set(section.columns)
+
+    def run(self, inputs: GateInputs, section: SlicesSection) -> GateResult:
         import numpy as np
 
         from mlgate.stats.decision import alpha, decide, rule_p

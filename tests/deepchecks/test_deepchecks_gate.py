@@ -78,14 +78,14 @@ def test_a_condition_that_raises_is_an_error() -> None:
     from deepchecks.tabular import Dataset, Suite
     from deepchecks.tabular.checks import MixedNulls
 
-    from mlgate.config.gates import DeepchecksGate
+    from mlgate.config.gates import DeepchecksSection
     from mlgate.gates.deepchecks import fold
 
     check = MixedNulls().add_condition("explodes", lambda value: 1 / 0)
     frame = pd.DataFrame({"a": ["x", "y", None] * 20, "y": [0, 1, 0] * 20})
     ds = Dataset(frame, label="y", cat_features=["a"])
     result = Suite("s", check).run(train_dataset=ds, with_display=False)
-    checks, _ = fold(result, DeepchecksGate(suite=["MixedNulls"]))
+    checks, _ = fold(result, DeepchecksSection(suite=["MixedNulls"]))
     assert [c.status for c in checks] == [Status.ERROR]
     assert "condition could not be evaluated" in checks[0].message
     assert "ZeroDivisionError" in checks[0].message

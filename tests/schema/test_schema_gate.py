@@ -211,7 +211,7 @@ def test_top_level_schema_alone_turns_the_gate_on(demo_project: Path, cli: Any) 
 def test_top_level_schema_alone_reads_every_column() -> None:
     """The schema sees the whole table even without a `gates.schema:` section (no column pruning)."""
     from mlgate.config import parse_config
-    from mlgate.io.columns import eval_columns
+    from mlgate.inputs import eval_columns
 
     base = (
         "version: 1\ntask: binary\ndata: {eval: e.csv, label: y, positive: '1'}\n"
