@@ -1,4 +1,4 @@
-"""Plain-text sentences for candidate-vs-baseline checks (shared by the performance and slices gates).
+"""Plain-text sentences for limit and candidate-vs-baseline checks (performance, slices, fairness).
 
 Gates write plain text; the renderers escape it. Each message is one sentence that says what changed,
 by how much, against which allowed drop, and on what evidence.
@@ -7,6 +7,7 @@ by how much, against which allowed drop, and on what evidence.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlgate.result import Status
@@ -14,6 +15,30 @@ from mlgate.stats.decision import Outcome
 
 if TYPE_CHECKING:
     from mlgate.stats.paired import Comparison
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A value against its min/max: the limit it breaks, else the one that matters for the metric's
+    direction (a higher-is-better metric's min, a lower-is-better one's max), and the words for it."""
+
+    broken: bool
+    op: str  # ">=" or "<="
+    bound: float
+    text: str  # "below the minimum 0.8", "above the maximum 0.1" or ">= 0.8"
+
+
+def against_limits(value: float, lo: float | None, hi: float | None, higher: bool) -> Limit | None:
+    """The min/max verdict of one value (performance and fairness), or None without a limit."""
+    if lo is not None and value < lo:
+        return Limit(True, ">=", lo, f"below the minimum {lo:g}")
+    if hi is not None and value > hi:
+        return Limit(True, "<=", hi, f"above the maximum {hi:g}")
+    if lo is not None and (hi is None or higher):
+        return Limit(False, ">=", lo, f">= {lo:g}")
+    if hi is not None:
+        return Limit(False, "<=", hi, f"<= {hi:g}")
+    return None
 
 
 def fmt(x: float | None) -> str:

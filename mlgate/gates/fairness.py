@@ -19,6 +19,7 @@ import numpy as np
 
 from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
+from mlgate.gates._compare_text import against_limits
 from mlgate.gates._fairness_groups import Attribute, attributes, group_rows, needed_columns
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
@@ -26,7 +27,7 @@ from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
 from mlgate.stats import fairness as fs
-from mlgate.stats.decision import Outcome
+from mlgate.stats.decision import Outcome, allowed_drop
 from mlgate.stats.fair_gaps import GroupGap, group_gaps, reference_index
 
 if TYPE_CHECKING:
@@ -117,13 +118,10 @@ def explain(name: str, st: GroupStats, classes: tuple[object, ...], task: Task) 
 
 
 def _allowance(th: MetricThreshold, gate: FairnessSection, baseline: float) -> float | None:
-    """Allowed worsening: per-metric max_drop / max_drop_relative, else the gate's max_regression."""
-    options = [th.max_drop] if th.max_drop is not None else []
-    if th.max_drop_relative is not None and np.isfinite(baseline):
-        options.append(th.max_drop_relative * abs(baseline))
-    if not options and gate.max_regression is not None:
-        options.append(gate.max_regression)
-    return min(options) if options else None
+    """Allowed worsening: per-metric max_drop / max_drop_relative (the stricter, as for performance),
+    else the gate's max_regression."""
+    allowed = allowed_drop(th.max_drop, th.max_drop_relative, baseline)
+    return allowed if allowed is not None else gate.max_regression
 
 
 def absolute_check(
@@ -149,26 +147,18 @@ def absolute_check(
             message=f"{name} for {attr} cannot be computed: {why_not}",
         )
     blocking = Status.FAIL if th.severity == "error" else Status.WARN
-    status, op, bound, text = Status.PASS, "", 0.0, ""
-    if th.min is not None and value < th.min:
-        status, op, bound, text = blocking, ">=", th.min, f"below the minimum {th.min:g}"
-    elif th.max is not None and value > th.max:
-        status, op, bound, text = blocking, "<=", th.max, f"above the maximum {th.max:g}"
-    else:
-        # Name the limit that matters for the metric's direction (a ratio's min, a difference's max).
-        higher = FAIRNESS_METRICS[name] is Direction.HIGHER
-        use_min = th.min is not None and (higher or th.max is None)
-        op, bound = (">=", th.min) if use_min else ("<=", th.max)  # type: ignore[assignment]
-        text = f"{op} {bound:g}"
+    # The limit that matters for the metric's direction: a ratio's min, a difference's max.
+    limit = against_limits(value, th.min, th.max, FAIRNESS_METRICS[name] is Direction.HIGHER)
+    assert limit is not None
     return Check(
-        name=f"{name} {op} {bound:g}",
-        status=status,
+        name=f"{name} {limit.op} {limit.bound:g}",
+        status=blocking if limit.broken else Status.PASS,
         metric=name,
         attribute=attr,
         group=group,
         value=value,
-        threshold=bound,
-        message=f"{name} for {attr} is {fmt(value)} ({text}): {why}",
+        threshold=limit.bound,
+        message=f"{name} for {attr} is {fmt(value)} ({limit.text}): {why}",
     )
 
 

@@ -12,7 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import fmt, power, power_text, rule_note, sentence, status_of
+from mlgate.gates._compare_text import against_limits, fmt, power, power_text, rule_note, sentence, status_of
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS, Direction, Task
 from mlgate.result import Check, GateResult, Status
@@ -30,38 +30,18 @@ def absolute_check(
     metric: str, value: float, lo: float | None, hi: float | None, blocking: Status
 ) -> Check | None:
     """The min/max check of one metric, or None when no absolute limit is configured."""
-    if lo is None and hi is None:
-        return None
     spec = METRICS.get(metric)
-    if lo is not None and value < lo:
-        return Check(
-            name=f"{metric} >= {lo:g}",
-            status=blocking,
-            metric=metric,
-            value=value,
-            threshold=lo,
-            message=f"{metric} is {fmt(value)}, below the minimum {lo:g}.",
-        )
-    if hi is not None and value > hi:
-        return Check(
-            name=f"{metric} <= {hi:g}",
-            status=blocking,
-            metric=metric,
-            value=value,
-            threshold=hi,
-            message=f"{metric} is {fmt(value)}, above the maximum {hi:g}.",
-        )
-    # Report the limit that matters for the metric's direction first.
-    higher = spec is None or spec.direction is Direction.HIGHER
-    bound = lo if lo is not None and (hi is None or higher) else hi
-    op = ">=" if bound == lo else "<="
+    limit = against_limits(value, lo, hi, spec is None or spec.direction is Direction.HIGHER)
+    if limit is None:
+        return None
     return Check(
-        name=f"{metric} {op} {bound:g}",
-        status=Status.PASS,
+        name=f"{metric} {limit.op} {limit.bound:g}",
+        status=blocking if limit.broken else Status.PASS,
         metric=metric,
         value=value,
-        threshold=bound,
-        message=f"{metric} is {fmt(value)} ({op} {bound:g}).",
+        threshold=limit.bound,
+        message=f"{metric} is {fmt(value)}, {limit.text}." if limit.broken
+        else f"{metric} is {fmt(value)} ({limit.text}).",
     )
 
 
