@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,7 +22,7 @@ from typing import Any, ClassVar
 from xml.etree import ElementTree
 
 import pytest
-from envs import PIP_ENV
+from envs import PIP_ENV, ROOT
 
 from tests.conftest import require_tool
 
@@ -79,7 +81,8 @@ include:
       publish: gitlab
   - local: templates/baseline/template.yml
     inputs:
-      pip-spec: "."
+      # Not empty: gitlab-ci-local replaces an empty input by its default (GitLab itself does not).
+      pip-spec: preinstalled
       working-directory: example
 # Run on the shell executor: drop the components' image, the way a project overrides any key of an
 # included job (https://docs.gitlab.com/ci/yaml/includes/#override-included-configuration-values).
@@ -127,13 +130,30 @@ def gitlab_ci_local(project: Path, path_first: Path, *variables: str, job: str =
     for name in list(env):
         if name.startswith(("GITLAB_", "CI_", "MLGATE_")) or name == "CI":
             env.pop(name)
-    args = [exe, job, "--file", file, "--shell-executor-no-image", "--no-color",
-            # gitlab-ci-local's bundled schema rejects `image: null` (GitLab itself accepts it when
-            # overriding an included job); the component itself is schema-checked in test_ci_gitlab_schema.
-            "--json-schema-validation=false"]
-    for variable in variables:
-        args += ["--variable", variable]
+    args = [exe, *gcl_args(job, file, variables)]
     return subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+# docs/ci/gitlab.md shows this command (test_docs_show_the_command_the_tests_run keeps them equal).
+GCL_FLAGS = ("--shell-executor-no-image", "--no-color",
+             # gitlab-ci-local's bundled schema rejects `image: null` (GitLab itself accepts it when
+             # overriding an included job); the component itself is schema-checked in test_ci_gitlab_schema.
+             "--json-schema-validation=false")
+
+
+def gcl_args(job: str, file: str, variables: tuple[str, ...] | list[str]) -> list[str]:
+    return [job, "--file", file, *GCL_FLAGS, *(a for v in variables for a in ("--variable", v))]
+
+
+def test_docs_show_the_command_the_tests_run() -> None:
+    text = (ROOT / "docs" / "ci" / "gitlab.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```bash\n(.*?)```", text, re.S) if b.startswith("gitlab-ci-local ")]
+    assert len(blocks) == 1, "docs/ci/gitlab.md shows one gitlab-ci-local command"
+    argv = shlex.split(blocks[0].replace("\\\n", " "))
+    assert argv == ["gitlab-ci-local", *gcl_args("mlgate-check", ".gitlab-ci.yml",
+                                                 ["CI_PIPELINE_SOURCE=merge_request_event"])]
+    # And the override of the image that the shell executor needs, as CI_FILE has it.
+    assert "mlgate-check: {image: null}" in text and "mlgate-check:\n  image: null\n" in CI_FILE
 
 
 def artifacts_of(project: Path, job: str) -> Path:
@@ -215,10 +235,10 @@ def test_jobs_run_in_the_right_pipelines(gitlab_project: Path) -> None:
 
 def test_baseline_component_saves_the_baseline_on_the_default_branch(gitlab_project: Path) -> None:
     proc = gitlab_ci_local(gitlab_project, Path(sys.executable).parent, "CI_PIPELINE_SOURCE=push",
-                           "CI_COMMIT_BRANCH=main", "CI_DEFAULT_BRANCH=main", "MLGATE_PIP_SPEC=",
-                           job="mlgate-baseline")
+                           "CI_COMMIT_BRANCH=main", "CI_DEFAULT_BRANCH=main", job="mlgate-baseline")
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log
+    assert "Successfully installed" not in log  # pip-spec: preinstalled
     saved = artifacts_of(gitlab_project, "mlgate-baseline") / "example" / "mlgate-baseline"
     assert {p.name for p in saved.iterdir()} >= {"metrics.json", "predictions.csv"}
     candidate = (gitlab_project / "example" / "out" / "candidate.csv").read_text()
