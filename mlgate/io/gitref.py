@@ -29,6 +29,8 @@ _TIMEOUT = 120
 # Ref names and simple revision suffixes (git-check-ref-format(1), gitrevisions(7)): no leading '-',
 # no whitespace, no ':' (it separates the path), no '..' (ranges) and nothing a shell would expand.
 _REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/+@{}~^-]{0,199}$")
+# A branch name that is safe in a refspec: no revision syntax (~ ^ : @{ ..), no leading '-'.
+_BRANCH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$")
 _LFS_MAGIC = b"version https://git-lfs.github.com/spec/"
 _cache_dir: Path | None = None
 
@@ -95,6 +97,39 @@ def repo_relative(loaded: LoadedConfig, root: Path, path: str, key: str, value: 
     return norm
 
 
+def _commit(root: Path, ref: str, key: str, value: str) -> str | None:
+    out = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root, key, value)
+    return out.stdout.decode().strip() if out.returncode == 0 else None
+
+
+def _resolve(root: Path, ref: str, key: str, value: str) -> str:
+    """The commit REF names; ``origin/BRANCH`` missing from a shallow CI checkout is fetched first.
+
+    CI checkouts hold one commit (actions/checkout's default fetch-depth: 1, GitLab's GIT_DEPTH), so
+    ``origin/main`` is usually absent in a pull request job. Fetching that one branch tip (depth 1,
+    into its usual remote-tracking ref) is what a user would add by hand; only the remote named
+    ``origin`` and a plain branch name are fetched, never a revision expression or a URL.
+    """
+    commit = _commit(root, ref, key, value)
+    if commit is not None:
+        return commit
+    branch = ref.removeprefix("refs/remotes/").removeprefix("origin/")
+    why = ""
+    if ref != branch and _BRANCH.match(branch) and ".." not in branch and "@{" not in branch:
+        out = _git(["fetch", "--depth=1", "--no-tags", "--no-recurse-submodules", "--quiet", "--",
+                    "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}"], root, key, value)
+        commit = _commit(root, ref, key, value) if out.returncode == 0 else None
+        if commit is not None:
+            return commit
+        why = f"; `git fetch --depth=1 origin {branch}` failed: {_error_text(out) or 'no such branch'}"
+    name = branch if ref != branch else "<branch>"
+    raise InputError(
+        f"{key}: {value}: unknown git ref '{ref}' in {root.name}{why}",
+        hint=(f"fetch it before mlgate runs: a step `git fetch --depth=1 origin {name}`, or "
+              "`fetch-depth: 0` on actions/checkout (GitLab: `GIT_DEPTH: 0`)"),
+    )
+
+
 def _cache() -> Path:
     global _cache_dir
     if _cache_dir is None:
@@ -119,13 +154,7 @@ def materialize(loaded: LoadedConfig, value: str, key: str) -> Path:
         )
     root = repository(loaded.base_dir, key, value)
     rel = repo_relative(loaded, root, path, key, value)
-    out = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root, key, value)
-    if out.returncode != 0:
-        raise InputError(
-            f"{key}: {value}: unknown git ref '{ref}' in {root.name}",
-            hint="fetch it first, e.g. `git fetch origin main` (with actions/checkout set fetch-depth: 0)",
-        )
-    commit = out.stdout.decode().strip()
+    commit = _resolve(root, ref, key, value)
     out = _git(["ls-tree", "-l", "-z", "--full-tree", commit, "--", rel], root, key, value)
     entry = out.stdout.decode("utf-8", "replace").split("\0")[0] if out.returncode == 0 else ""
     if not entry:

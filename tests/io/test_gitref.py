@@ -103,7 +103,7 @@ def test_bad_values_are_input_errors(repo: Path, value: str, message: str) -> No
 def test_unknown_ref_hint_says_how_to_fetch(repo: Path) -> None:
     with pytest.raises(InputError) as err:
         materialize(loaded(repo), "git:origin/main:preds.csv", "k")
-    assert err.value.hint is not None and "git fetch origin main" in err.value.hint
+    assert err.value.hint is not None and "git fetch --depth=1 origin main" in err.value.hint
 
 
 def test_symlinks_and_lfs_pointers_are_refused(repo: Path) -> None:
