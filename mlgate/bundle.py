@@ -84,3 +84,7 @@ class GateInputs:
     # Errors met while loading an input that only one gate needs, keyed by that input (e.g.
     # "schema"): that gate reports it, the other gates still run.
     problems: Mapping[str, MlgateError] = field(default_factory=dict)
+    # baseline.artifact when the base branch has none yet (the first pull request): why, as a warning.
+    baseline_missing: str | None = None
+    # Where baseline.artifact came from (artifact, run, commit, and "how" on one line).
+    baseline_origin: Mapping[str, str] = field(default_factory=dict)

@@ -17,10 +17,12 @@ from mlgate.metrics_registry import Task
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from pathlib import Path
 
     import pandas as pd
 
     from mlgate.config.data import BaselineSource, ModelSource
+    from mlgate.io.artifacts.stored import Plan
     from mlgate.schema.load import LoadedSchema
 
 
@@ -165,7 +167,31 @@ def _predictions_frame(
     return _reader(loaded)(path, display=source.predictions), source.predictions
 
 
-def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = None) -> GateInputs:
+def _artifact_plan(loaded: LoadedConfig, baseline_dir: Path | None, given_eval: bool) -> tuple[
+    Plan | None, Mapping[str, str], str | None
+]:
+    """(what to read, provenance origin, why there is none) for ``baseline.artifact``."""
+    from mlgate.io.artifacts.resolve import NO_BASELINE_YET, fetch
+    from mlgate.io.artifacts.stored import plan
+    from mlgate.io.baseline import eval_sha256
+
+    cfg = loaded.config
+    assert cfg.baseline is not None and cfg.baseline.artifact is not None
+    fetched = fetch(cfg.baseline.artifact, loaded.base_dir, baseline_dir)
+    origin = {**fetched.origin, "how": fetched.how}
+    if fetched.folder is None:
+        return None, origin, NO_BASELINE_YET
+    run = fetched.origin.get("run_id")
+    display = f"artifact {cfg.baseline.artifact}" + (f" (run {run})" if run else "")
+    eval_sha = None if given_eval else eval_sha256(loaded)
+    found = plan(loaded, fetched.folder, display, eval_sha)
+    # The forge's word on run and commit wins; metrics.json fills in what the API does not give.
+    return found, {**found.saved_by, **origin}, None
+
+
+def build_inputs(
+    loaded: LoadedConfig, frames: Mapping[str, object] | None = None, *, baseline_dir: Path | None = None
+) -> GateInputs:
     """Read and check every input. Raises :class:`InputError` naming the file, column or row.
 
     ``frames`` may hold DataFrames (pandas or pyspark) for ``"eval"`` and ``"reference"``, used
@@ -182,8 +208,19 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
     eval_ids = frame[id_col] if id_col is not None else None
 
     raw_preds: dict[str, tuple[pd.DataFrame | None, str]] = {}
+    stored: Plan | None = None
+    origin: Mapping[str, str] = {}
+    missing = None
+    if cfg.baseline is not None and cfg.baseline.artifact is not None:
+        stored, origin, missing = _artifact_plan(loaded, baseline_dir, frames.get("eval") is not None)
+        if stored is not None and stored.predictions is not None:
+            preds = _reader(loaded)(stored.predictions, display=stored.display)
+            raw_preds["baseline"] = (align(preds, eval_ids, id_col, len(frame), stored.display),
+                                     stored.display)
+        elif stored is not None and stored.model is not None:
+            raw_preds["baseline.model"] = (None, stored.display)
     for key, source in (("candidate", cfg.candidate), ("baseline", cfg.baseline)):
-        if source is None:
+        if source is None or (key == "baseline" and cfg.baseline is not None and cfg.baseline.artifact):
             continue
         if source.predictions is not None:
             preds, pwhere = _predictions_frame(loaded, source, key)
@@ -215,7 +252,13 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
             name = key.removesuffix(".model")
             source = cfg.candidate if name == "candidate" else cfg.baseline
             assert source is not None
-            if is_model_uri(source.model):
+            if stored is not None and stored.model is not None and name == "baseline":
+                from mlgate.io.models import score_file
+
+                # Never a pickle from an artifact, whatever --allow-pickle says (stored.plan checks too).
+                sets[name] = score_file(loaded, stored.model, f"{pwhere}: {stored.model.name}", name,
+                                        eval_data, refuse_pickle=True)
+            elif is_model_uri(source.model):
                 from mlgate.io.mlflow_models import predict_with_mlflow
 
                 sets[name] = predict_with_mlflow(loaded, source, name, eval_data)
@@ -229,6 +272,8 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
         from mlgate.io.baseline import read_baseline_metrics
 
         baseline_metrics = read_baseline_metrics(loaded, cfg.baseline.metrics)
+    elif stored is not None and stored.metrics is not None:
+        baseline_metrics = stored.metrics
 
     reference = None
     if cfg.data.reference is not None:
@@ -256,6 +301,8 @@ def build_inputs(loaded: LoadedConfig, frames: Mapping[str, object] | None = Non
         reference=reference,
         schema=schema,
         problems=problems,
+        baseline_missing=missing,
+        baseline_origin=origin,
     )
 
 

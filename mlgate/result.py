@@ -121,6 +121,8 @@ class Provenance:
     config_path: str | None = None
     # Registry models (MLflow): URI -> registered model, version, alias, run id, flavor, sha256.
     models: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # baseline.artifact: artifact, artifact_id, run_id, run_url, commit, branch, source, how.
+    baseline: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "inputs": dict(report.provenance.inputs),
                 "git_sha": report.provenance.git_sha,
                 **({"models": dict(report.provenance.models)} if report.provenance.models else {}),
+                **({"baseline": dict(report.provenance.baseline)} if report.provenance.baseline else {}),
             }
         ),
     }

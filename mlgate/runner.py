@@ -44,6 +44,7 @@ def provenance(
     given: Collection[str] = (),
     models: Mapping[str, Mapping[str, str]] | None = None,
     known: Mapping[str, str] | None = None,
+    baseline: Mapping[str, str] | None = None,
 ) -> Provenance:
     """Hashes of the input files (``known``: those already computed, by configured value)."""
     hashes = {uri: origin["sha256"] for uri, origin in (models or {}).items() if "sha256" in origin}
@@ -66,6 +67,7 @@ def provenance(
         git_sha=git_sha(loaded.base_dir),
         config_path=loaded.path.name,
         models=dict(models or {}),
+        baseline=dict(baseline or {}),
     )
 
 
@@ -115,17 +117,19 @@ def run(
     advisory: bool = False,
     progress: Callable[[str], None] | None = None,
     frames: Mapping[str, object] | None = None,
+    baseline_dir: Path | None = None,
 ) -> Report:
     """Evaluate every configured gate. Raises :class:`InputError` when the inputs cannot be loaded.
 
     ``frames``: DataFrames (pandas or pyspark) for ``"eval"``/``"reference"`` instead of the files.
+    ``baseline_dir``: the unzipped ``baseline.artifact`` folder instead of a download.
     """
     from mlgate.inputs import build_inputs
 
     given = {k for k, v in (frames or {}).items() if v is not None}
     if progress:
         progress("loading inputs")
-    inputs = build_inputs(loaded, frames)
+    inputs = build_inputs(loaded, frames, baseline_dir=baseline_dir)
     results = []
     for name, cls in REGISTRY.items():
         gate = cls()
@@ -138,7 +142,7 @@ def run(
     known = {loaded.config.data.eval: inputs.eval.sha256} if inputs.eval.sha256 else {}
     return Report(
         gates=tuple(results),
-        provenance=provenance(loaded, given, _model_origins(inputs), known),
+        provenance=provenance(loaded, given, _model_origins(inputs), known, inputs.baseline_origin),
         mlgate_version=__version__,
         advisory=advisory,
         config_id=config_id(loaded),

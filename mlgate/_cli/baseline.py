@@ -26,8 +26,8 @@ def baseline() -> None:
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write predictions.csv and metrics.json into (created if missing). Optional when "
-    "an MLflow candidate is promoted to the baseline's alias.",
+    help="Folder to write predictions.csv and metrics.json into (created if missing). Default: the "
+    "folder the config's baseline names (baseline.artifact: NAME -> NAME/).",
 )
 @click.option("--debug", is_flag=True, hidden=True)
 @trust_options
@@ -47,15 +47,19 @@ def save(
     from mlgate import __version__
     from mlgate.config import load_config
     from mlgate.inputs import build_inputs
-    from mlgate.io.baseline import save_baseline
+    from mlgate.io.baseline import default_out, save_baseline
     from mlgate.io.mlflow_promote import promote, promotion_target
 
-    if out is not None:
-        _check_baseline_out(out)
     loaded = load_config(config_path, make_trust(allow_pickle, allow_outside_repo))
     target = promotion_target(loaded)
     if out is None and target is None:
-        raise click.UsageError("--out is required (the baseline is not an MLflow alias to promote to)")
+        out = default_out(loaded)
+        if out is None:
+            raise click.UsageError(
+                "--out is required: the config's baseline names no folder (set baseline.artifact, or "
+                "baseline.predictions to DIR/predictions.csv)")
+    if out is not None:
+        _check_baseline_out(out)
     # The old baseline is not needed (and may not exist yet on the first save): do not load it.
     bare = loaded.config.model_copy(update={"baseline": None})
     inputs = build_inputs(dataclasses.replace(loaded, config=bare))

@@ -41,7 +41,13 @@ def report_files(report: Report, *, html: bool = True, charts: bool = True) -> d
 
 
 def evaluate(
-    config_path: Path, out: Path, *, advisory: bool, quiet: bool = False, trust: Trust | None = None
+    config_path: Path,
+    out: Path,
+    *,
+    advisory: bool,
+    quiet: bool = False,
+    trust: Trust | None = None,
+    baseline_dir: Path | None = None,
 ) -> Report:
     """Load, run, write the report directory and print the terminal summary."""
     from mlgate.config import load_config
@@ -56,10 +62,13 @@ def evaluate(
     # Step progress only on an interactive stderr: CI logs get the summary alone.
     progress = Progress(lambda s: click.echo(s, err=True, nl=False)) if sys.stderr.isatty() else None
     try:
-        report = run(loaded, advisory=advisory, progress=progress)
+        report = run(loaded, advisory=advisory, progress=progress, baseline_dir=baseline_dir)
     finally:
         if progress is not None:
             progress.close()
+    how = report.provenance.baseline.get("how")
+    if how and not quiet:
+        echo(how)
     files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
     write_report_dir(out, files)
     if not quiet:
@@ -74,14 +83,19 @@ def evaluate(
 @click.option("-o", "--out", default="mlgate-report", show_default=True, type=click.Path(path_type=Path),
               help="Report directory, replaced atomically (only a new, empty or earlier report folder).")
 @click.option("--advisory", is_flag=True, help="Report, but exit 0 when gates fail (rollout mode).")
+@click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="baseline.artifact: use this unzipped artifact folder instead of downloading it "
+              "(also MLGATE_BASELINE_DIR).")
 @click.option("--debug", is_flag=True, help="Show tracebacks (tokens are still masked).")
 @publish_options
 @trust_options
 @handle_errors
-def check(config_path: Path, out: Path, advisory: bool, debug: bool, publish_to: str, require_publish: bool,
-          token: str | None, pr: int | None, allow_pickle: bool, allow_outside_repo: bool) -> None:
+def check(config_path: Path, out: Path, advisory: bool, baseline_dir: Path | None, debug: bool,
+          publish_to: str, require_publish: bool, token: str | None, pr: int | None, allow_pickle: bool,
+          allow_outside_repo: bool) -> None:
     """Run every configured gate and write the scorecard."""
-    report = evaluate(config_path, out, advisory=advisory, trust=make_trust(allow_pickle, allow_outside_repo))
+    report = evaluate(config_path, out, advisory=advisory, trust=make_trust(allow_pickle, allow_outside_repo),
+                      baseline_dir=baseline_dir)
     log_results(config_path, report, out, pr, debug=debug)
     if publish_to != "none":
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")

@@ -61,10 +61,17 @@ class BaselineSource(Section):
     metrics: str | None = Field(
         None, description="Metrics JSON from `mlgate baseline save` (unpaired comparison only)."
     )
+    artifact: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="CI artifact (GitHub) or job (GitLab) of the base branch holding what `mlgate "
+        "baseline save` stored, e.g. mlgate-baseline; locally --baseline-dir or GITHUB_TOKEN.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> BaselineSource:
-        given = [k for k in ("predictions", "model", "metrics") if getattr(self, k) is not None]
+        keys = ("predictions", "model", "metrics", "artifact")
+        given = [k for k in keys if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'predictions', 'model' or 'metrics'")
+            raise ValueError("give exactly one of 'predictions', 'model', 'metrics' or 'artifact'")
         return self

@@ -68,6 +68,9 @@ class PerformanceGate(Gate["PerformanceSection"]):
         if family:
             notes.append(family)
         checks: list[Check] = []
+        if inputs.baseline_missing and not comps:
+            # The first pull request of baseline.artifact: limits are judged, the comparison warns.
+            checks.append(Check(name="baseline", status=Status.WARN, message=inputs.baseline_missing))
         for metric, th in gate.metrics.items():
             cmp = comps.get(metric)
             value = cmp.candidate if cmp is not None else self._point(inputs, metric)

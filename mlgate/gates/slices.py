@@ -45,6 +45,12 @@ class SlicesGate(Gate["SlicesSection"]):
 
         gate = section
         cand, base = inputs.candidate, inputs.baseline
+        if base is None and cand is not None and inputs.baseline_missing:
+            return GateResult(
+                name=self.name,
+                checks=(Check(name="baseline", status=Status.WARN, message=inputs.baseline_missing),),
+                summary="not compared: " + inputs.baseline_missing,
+            )
         if cand is None or base is None:
             missing = "candidate" if cand is None else "baseline"
             raise InputError(

@@ -109,6 +109,49 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+MODEL_SUFFIXES = (".skops", ".onnx")
+
+
+def _store_model(loaded: LoadedConfig, out: Path) -> str | None:
+    """Copy candidate.model (a .skops or .onnx file) next to the predictions as model.<suffix>, so a
+    later pull request whose eval data changed can score the baseline model on its rows. Pickles and
+    registry URIs are not stored: an artifact never carries code to run."""
+    value = loaded.config.candidate.model
+    if value is None or "://" in value or ":/" in value.split("/")[0]:
+        return None
+    suffix = Path(value).suffix.lower()
+    if suffix not in MODEL_SUFFIXES:
+        return None
+    name = f"model{suffix}"
+    _atomic_write(out / name, local_path(loaded, value, "candidate.model").read_bytes())
+    return name
+
+
+def default_out(loaded: LoadedConfig) -> Path | None:
+    """Where ``baseline save`` writes without --out: the folder named by the config's baseline
+    (``artifact: NAME`` -> NAME/ next to mlgate.yaml; a predictions.csv or metrics.json -> its folder)."""
+    src = loaded.config.baseline
+    if src is None:
+        return None
+    if src.artifact is not None:
+        return loaded.base_dir / src.artifact
+    value = src.predictions or src.metrics
+    if value is None or "://" in value:
+        return None
+    if value.startswith("git:"):
+        path = value.split(":", 2)[2]
+        if path.startswith("/"):
+            from mlgate.io.sources import repo_root
+
+            value = str(repo_root(loaded.base_dir) / path.lstrip("/"))
+        else:
+            value = path
+    p = Path(loaded.resolve(value))
+    if p.name not in (PREDICTIONS_FILE, METRICS_FILE):
+        return None
+    return p.parent
+
+
 def save_baseline(loaded: LoadedConfig, inputs: GateInputs, out: Path, version: str) -> SavedBaseline:
     """Store the candidate's predictions and metrics as the new baseline in ``out``."""
     import numpy as np
@@ -166,6 +209,13 @@ def save_baseline(loaded: LoadedConfig, inputs: GateInputs, out: Path, version: 
         "git_sha": git_sha(loaded.base_dir),
         "mlgate_version": version,
     }
+    model = _store_model(loaded, out)
+    if model is not None:
+        doc["model"] = model
+    ci = {k: v for k, v in (("run_id", os.environ.get("GITHUB_RUN_ID") or os.environ.get("CI_PIPELINE_ID")),
+                            ("job_id", os.environ.get("CI_JOB_ID"))) if v and v.isdigit()}
+    if ci:
+        doc["ci"] = ci
     metrics_path = out / METRICS_FILE
     _atomic_write(metrics_path, (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8"))
     return SavedBaseline(metrics_path=metrics_path, predictions_path=preds_path, document=doc)

@@ -235,21 +235,33 @@ def predict_with_model(
     loaded: LoadedConfig, source: ModelSource | BaselineSource, name: str, eval_data: EvalData
 ) -> PredictionSet:
     """Score ``source.model`` on the eval features into a :class:`PredictionSet`."""
+    assert source.model is not None
+    path = local_path(loaded, source.model, f"{name}.model")
+    return score_file(loaded, path, source.model, name, eval_data)
+
+
+def score_file(
+    loaded: LoadedConfig, path: Path, shown: str, name: str, eval_data: EvalData, *,
+    refuse_pickle: bool = False,
+) -> PredictionSet:
+    """Score the model file ``path`` (named ``shown`` in messages) on the eval features.
+    ``refuse_pickle``: a model from a CI artifact, never unpickled whatever the trust switches say."""
     from mlgate.bundle import PredictionSet
 
-    assert source.model is not None
     key = f"{name}.model"
-    path = local_path(loaded, source.model, key)
-    where = f"{key}: {source.model}"
+    where = f"{key}: {shown}"
     task = loaded.config.task
     x = feature_batches(loaded, eval_data)
-    suffix = Path(source.model).suffix.lower()
+    suffix = path.suffix.lower()
     if suffix == ".onnx":
         y_pred, scores = _onnx_predict(path, x, task, eval_data.classes, where)
     elif suffix == ".skops":
         model = _load_skops(path, where)
         y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
     elif suffix in PICKLE_SUFFIXES:
+        if refuse_pickle:
+            raise InputError(f"{where}: only .skops or .onnx models are read from a CI artifact "
+                             "(loading a pickle runs the code it contains)")
         model = _load_pickle(path, where, loaded.trust)
         y_pred, scores = _sklearn_predict(model, x, task, eval_data.classes, where)
     else:
@@ -258,4 +270,4 @@ def predict_with_model(
         )
     if y_pred.shape[0] != len(eval_data.y_true):
         raise InputError(f"{where}: {y_pred.shape[0]} predictions for {len(eval_data.y_true)} eval rows")
-    return PredictionSet(name=name, y_pred=y_pred, scores=scores, source=source.model)
+    return PredictionSet(name=name, y_pred=y_pred, scores=scores, source=shown)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.utils
 import random
 import ssl
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,11 +24,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from mlgate import __version__
 from mlgate.errors import PublishError
 from mlgate.net.tokens import redact
 
-USER_AGENT = f"mlgate/{__version__} (+https://github.com/mlgate/mlgate)"
+# The version from the already imported package object: importing ``mlgate`` by name would make this
+# leaf depend (for the import contracts) on everything the package's type hints name.
+USER_AGENT = f"mlgate/{sys.modules['mlgate'].__version__} (+https://github.com/mlgate/mlgate)"
 MAX_PAGES = 100
 # Gateway errors: the request did not reach (or was not finished by) the application; worth a retry.
 # A 500 is the application failing on this request and is not retried (nor 501, 505...).

@@ -199,7 +199,21 @@ def _provenance(d: dict[str, Any]) -> Provenance:
         inputs=dict(inputs),
         git_sha=_hex(d, "git_sha", "provenance", _HEX, optional=True),
         config_path=_opt_str(d, "config_path", "provenance"),
+        baseline=_baseline_origin(d),
     )
+
+
+def _baseline_origin(d: dict[str, Any]) -> dict[str, str]:
+    """provenance.baseline: short plain strings; the commit a hex hash (it is rendered unescaped)."""
+    raw = _obj({} if d.get("baseline") is None else d["baseline"], "provenance.baseline")
+    out: dict[str, str] = {}
+    for key in ("artifact", "artifact_id", "run_id", "branch", "source", "commit"):
+        value = raw.get(key)
+        if isinstance(value, str) and value:
+            out[key] = value[:100]
+    if "commit" in out:
+        out["commit"] = _hex(out, "commit", "provenance.baseline", _HEX, optional=False) or ""
+    return out
 
 
 def report_from_dict(data: dict[str, Any], *, title: str = "mlgate scorecard") -> Report:

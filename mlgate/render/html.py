@@ -15,6 +15,7 @@ from typing import Any
 from mlgate.render import svg
 from mlgate.render.charts import ChartSet, chart_set
 from mlgate.render.escape import html as esc
+from mlgate.render.provenance import baseline_line
 from mlgate.result import Check, GateResult, Report, Status, severity
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -154,6 +155,8 @@ def _footer(report: Report) -> str:
             f"config {esc(prov.config_path or '')} sha256 {esc(prov.config_sha256[:12])}"]
     if prov.git_sha:
         bits.append(f"commit {esc(prov.git_sha[:12])}")
+    if prov.baseline:
+        bits.append(baseline_line(prov.baseline, esc))
     bits += [f"{esc(k)} {esc(v[:12])}" for k, v in sorted(prov.inputs.items())]
     return "<footer>" + " · ".join(bits) + "</footer>"
 

@@ -12,6 +12,7 @@ from typing import Any
 from tabulate import tabulate
 
 from mlgate.render.escape import md
+from mlgate.render.provenance import baseline_line
 from mlgate.result import Check, GateResult, Report, Status
 
 ICONS = {
@@ -157,6 +158,8 @@ def footer(report: Report) -> str:
     ]
     if prov.git_sha:
         bits.append(f"commit {md(prov.git_sha[:12])}")
+    if prov.baseline:
+        bits.append(baseline_line(prov.baseline, md))
     if prov.inputs:
         bits.append("inputs: " + ", ".join(f"{md(k)} {v[:12]}" for k, v in sorted(prov.inputs.items())))
     return "<sub>" + " · ".join(bits) + "</sub>"

@@ -107,8 +107,8 @@ def test_json_contract_page_lists_every_field() -> None:
     check = next(c for g in data["gates"] for c in g["checks"] if "details" in c)
     assert set(check) == documented_fields("Check object")
     assert set(sample_gate["tables"][0]) == documented_fields("Table object")
-    # "models" is there only when MLflow models were scored.
-    assert set(data["provenance"]) | {"models"} == documented_fields("Provenance object")
+    # "models" is there only when MLflow models were scored, "baseline" only with baseline.artifact.
+    assert set(data["provenance"]) | {"models", "baseline"} == documented_fields("Provenance object")
 
 
 def test_links_to_repository_files_point_at_github() -> None:
