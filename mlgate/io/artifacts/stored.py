@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
-    from mlgate.config import LoadedConfig
     from mlgate.bundle import BaselineMetrics
+    from mlgate.config import LoadedConfig
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MODEL_SUFFIXES = (".skops", ".onnx")
