@@ -103,6 +103,15 @@ def _opt_num(d: dict[str, Any], name: str, key: str) -> float | None:
     return out if math.isfinite(out) else None
 
 
+def _opt_count(d: dict[str, Any], name: str, key: str) -> int | None:
+    value = d.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Bad(f"{key}.{name}", "a non-negative integer or null", value)
+    return value
+
+
 def _str_list(value: Any, key: str) -> tuple[str, ...]:
     items = _list(value, key)
     for i, item in enumerate(items):
@@ -145,6 +154,9 @@ def _check(d: dict[str, Any], key: str) -> Check:
         ci_low=_opt_num(d, "ci_low", key),
         ci_high=_opt_num(d, "ci_high", key),
         p_value=_opt_num(d, "p_value", key),
+        mde=_opt_num(d, "mde", key),
+        rows_needed=_opt_count(d, "rows_needed", key),
+        family=_opt_str(d, "family", key),
     )
 
 

@@ -158,3 +158,23 @@ def test_title_from_the_artifact_is_plain_and_capped(tmp_path: Path) -> None:
     report, _ = load_report_dir(_write(tmp_path / "rep", _good(), markdown=f"<!-- x -->\n{heading}\n"))
     assert "\u202e" not in report.title and "\u2066" not in report.title
     assert len(report.title) <= 200
+
+
+def test_power_fields_survive_publish_from_json(tmp_path: Path) -> None:
+    """The minimum detectable effect, rows needed and correction family are read back (issue 18)."""
+    data = _good()
+    check = data["gates"][0]["checks"][0]
+    check.update({"mde": 0.031, "rows_needed": 4200, "family": "holm over 3 metrics"})
+    _write(tmp_path / "rep", data)
+    report, _ = load_report_dir(tmp_path / "rep")
+    got = report.gates[0].checks[0]
+    assert (got.mde, got.rows_needed, got.family) == (0.031, 4200, "holm over 3 metrics")
+
+
+@pytest.mark.parametrize("value", [-1, 2.5, True, "12"])
+def test_rows_needed_must_be_a_count(tmp_path: Path, value: Any) -> None:
+    data = _good()
+    data["gates"][0]["checks"][0]["rows_needed"] = value
+    _write(tmp_path / "rep", data)
+    with pytest.raises(InputError, match="rows_needed"):
+        load_report_dir(tmp_path / "rep")
