@@ -68,7 +68,8 @@ def check_jsonschema(schema: str, paths: list[Path]) -> subprocess.CompletedProc
 
 def test_there_are_workflows_to_check() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in WORKFLOWS}
-    assert {".github/workflows/ci.yml", ".github/workflows/self-test.yml", "templates/github/mlgate.yml",
+    assert {".github/workflows/ci.yml", ".github/workflows/self-test.yml", ".github/workflows/release.yml",
+            "templates/github/mlgate.yml",
             "templates/github/mlgate-fork-safe.yml", "templates/github/mlgate-publish.yml",
             "templates/github/mlgate-baseline.yml"} <= names
 
@@ -115,6 +116,11 @@ def test_least_privilege(path: Path) -> None:
     wf = _load(path)
     assert "permissions" in wf, "declare permissions at the top (the default token may be read-write)"
     allowed_writes = {"pull-requests", "statuses"}
+    if path.name == "release.yml":
+        # Only a pushed version tag starts it (never pull request code): PyPI's trusted publishing needs
+        # the OIDC token, the GitHub release and the major tag need contents: write.
+        assert wf["on"] == {"push": {"tags": ["v*.*.*"]}}
+        allowed_writes = {"id-token", "contents"}
     for job in wf["jobs"].values():
         perms = {**(wf["permissions"] or {}), **job.get("permissions", {})}
         writes = {k for k, v in perms.items() if v == "write"}
