@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
+from mlgate.text import one_line, quote
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,8 +48,8 @@ def column_stats(
         if num_ref != num_cur and ref.any_value() and cur.any_value():
             which = ref.where if num_ref else cur.where
             raise InputError(
-                f"drift: column '{column}' holds numbers in {which} but text in the other table",
-                hint=f"fix the data, or set gates.drift.per_column.{column}.kind",
+                f"drift: column {quote(column)} holds numbers in {which} but text in the other table",
+                hint=f"fix the data, or set gates.drift.per_column.{one_line(column, 60)}.kind",
             )
         kind = "numeric" if num_ref and num_cur else "categorical"
     if kind == "numeric":

@@ -13,7 +13,7 @@ checked by the same code on every engine.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ import numpy as np
 
 from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
+from mlgate.text import one_line, quote
 
 if TYPE_CHECKING:
 
@@ -43,13 +44,18 @@ class Attribute:
     ref: int | None = None  # index of the reference group, if configured
 
 
+def _names(values: Iterable[object]) -> str:
+    """Column or group names from the data, listed in a message: each one an inert, short line."""
+    return ", ".join(one_line(v, 60) for v in values)
+
+
 def _unknown(col: str, source: str, header: Callable[[], list[str]]) -> InputError:
     # The frame may hold only the columns the gates asked for; the file's header has them all.
     known = header()
     close = difflib.get_close_matches(col, known, n=1)
     return InputError(
-        f"{source}: no column '{col}' (gates.fairness.sensitive)",
-        hint=f"did you mean '{close[0]}'?" if close else f"columns found: {', '.join(known[:30])}",
+        f"{source}: no column {quote(col)} (gates.fairness.sensitive)",
+        hint=f"did you mean {quote(close[0])}?" if close else f"columns found: {_names(known[:30])}",
     )
 
 
@@ -67,22 +73,23 @@ def _check_column(
     if n_missing:
         if gate.missing == "error":
             raise InputError(
-                f"{source}: row {first_row()}: sensitive column '{col}' is missing in {n_missing} rows",
+                f"{source}: row {first_row()}: sensitive column {quote(col)} is missing in {n_missing} rows",
                 hint=f"fill it, or set gates.fairness.missing: group to judge those rows as '{MISSING}'",
             )
         if MISSING in labels:
             raise InputError(
-                f"{source}: column '{col}' has both missing values and the literal value '{MISSING}'",
+                f"{source}: column {quote(col)} has both missing values and the literal value '{MISSING}'",
                 hint="rename that value, or set gates.fairness.missing: error",
             )
     if len(set(labels)) != len(labels):  # e.g. 1 and "1" in one object column
-        raise InputError(f"{source}: column '{col}' mixes values that print alike: {sorted(labels)[:6]}")
+        alike = ", ".join(quote(v, 60) for v in sorted(labels)[:6])
+        raise InputError(f"{source}: column {quote(col)} mixes values that print alike: {alike}")
     total = (len(labels) if n_values is None else n_values) + (1 if n_missing else 0)
     if total > MAX_GROUPS:
         raise InputError(
-            f"{source}: sensitive column '{col}' has {total} distinct values; "
+            f"{source}: sensitive column {quote(col)} has {total} distinct values; "
             f"fairness compares groups (at most {MAX_GROUPS})",
-            hint=f"bin it into a categorical column (e.g. {col}_group) and name that one",
+            hint=f"bin it into a categorical column (e.g. {one_line(col, 60)}_group) and name that one",
         )
 
 
@@ -131,8 +138,9 @@ def attributes(
         if col in refs:
             if refs[col] not in labels:
                 raise InputError(
-                    f"gates.fairness.reference_group.{col}: no group '{refs[col]}' in {source}",
-                    hint=f"groups of '{col}': {', '.join(labels[:20])}",
+                    f"gates.fairness.reference_group.{one_line(col, 60)}: "
+                    f"no group {quote(refs[col])} in {source}",
+                    hint=f"groups of {quote(col)}: {_names(labels[:20])}",
                 )
             ref = labels.index(refs[col])
         out.append(Attribute(col, (col,), codes, tuple(labels), ref))

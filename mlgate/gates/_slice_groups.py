@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.engines.slicing import slice_codes
 from mlgate.errors import InputError
+from mlgate.text import one_line, quote
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,8 +36,8 @@ class Slice:
 
 def _absent(col: str, frame: Table, where: str) -> InputError:
     return InputError(
-        f"gates.slices.columns: no column '{col}' in {where}",
-        hint=f"columns found: {', '.join(map(str, frame.columns[:30]))}",
+        f"gates.slices.columns: no column {quote(col)} in {where}",
+        hint=f"columns found: {', '.join(one_line(c, 60) for c in frame.columns[:30])}",
     )
 
 

@@ -21,6 +21,7 @@ from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks,
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import Task
 from mlgate.result import Check, GateResult, Status
+from mlgate.text import one_line, quote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,8 +153,8 @@ class DriftGate(Gate[DriftSection]):
                 for table, where in ((ref, names[0]), (frame, names[1])):
                     if col not in table.columns:
                         raise InputError(
-                            f"{where}: no column '{col}' (gates.drift.columns)",
-                            hint=f"columns found: {', '.join(map(str, table.columns[:30]))}",
+                            f"{where}: no column {quote(col)} (gates.drift.columns)",
+                            hint=f"columns found: {', '.join(one_line(c, 60) for c in table.columns[:30])}",
                         )
             return [c for c in gate.columns if c not in gate.exclude], []
         skip = {ev.label, ev.id_column, gate.reference_predictions, *gate.exclude, *PREDICTION_COLUMNS}
@@ -167,7 +168,7 @@ class DriftGate(Gate[DriftSection]):
         if ev.features is not None:
             missing = [c for c in wanted if c not in frame.columns]
             if missing:
-                raise InputError(f"{names[1]}: no column '{missing[0]}' (data.features)")
+                raise InputError(f"{names[1]}: no column {quote(missing[0])} (data.features)")
         # Time always moves forward between a reference and an eval period: timestamps would drift by
         # construction, so they are left out unless listed explicitly.
         dates = frame.datetime_columns([c for c in wanted if c in frame.columns])
@@ -207,8 +208,8 @@ def prediction_verdict(
         col = gate.reference_predictions
         if col not in ref.columns:
             raise InputError(
-                f"{ref_name}: no column '{col}' (gates.drift.reference_predictions)",
-                hint=f"columns found: {', '.join(map(str, ref.columns[:30]))}",
+                f"{ref_name}: no column {quote(col)} (gates.drift.reference_predictions)",
+                hint=f"columns found: {', '.join(one_line(c, 60) for c in ref.columns[:30])}",
             )
         against = f"{ref_name} column '{col}'"
         logged = read_column(ref, col, against)
