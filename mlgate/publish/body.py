@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from mlgate.render.markdown import render_markdown, safe_url
+from mlgate.render.markdown import cut_lines, render_markdown, safe_url
 from mlgate.result import Report
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -99,18 +99,4 @@ def fit(
         candidate = render_markdown(report, details=details, tables=tables, artifact_url=artifact_url) + note
         if measure(candidate) <= limit:
             return candidate
-    suffix = _cut_note(artifact_url)
-    budget = limit - measure(suffix)
-    lines, size, kept = candidate.split("\n"), 0, []
-    for line in lines:
-        n = measure(line) + 1
-        if size + n > budget:
-            break
-        kept.append(line)
-        size += n
-    if not kept:  # a single enormous line: cut inside it
-        text = candidate
-        while measure(text) > budget:
-            text = text[: max(0, len(text) - max(1, measure(text) - budget))]
-        kept = [text]
-    return "\n".join(kept) + suffix
+    return cut_lines(candidate, limit, _cut_note(artifact_url), measure)

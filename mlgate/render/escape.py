@@ -33,7 +33,7 @@ _SIGILS = re.compile(
     r"@|[#!&$](?=\d)|[%~](?=[\w\"*])|\^(?=\w)|\*(?=[A-Za-z])|\[(?=[\w\[])"
     r"|(?i:\bG[HL]-)(?=\d)|:(?=//)|(?i:\bwww)(?=\.)"
 )
-_PROJECT_REF = re.compile(r"(?<=[\w.-])>")
+_PROJECT_REF = re.compile(r"/[\w.-]+(?=>)")  # namespace/project>
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z_])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{7,}(?![0-9A-Za-z_])")
 
 
@@ -46,7 +46,7 @@ def inert_references(text: str) -> str:
     """``text`` with every GitHub/GitLab mention, reference and autolink broken by zero-width spaces."""
     s = _HEX_RUN.sub(_cut_hex, text)
     s = _SIGILS.sub(lambda m: m.group(0) + _ZWSP, s)
-    return _PROJECT_REF.sub(_ZWSP + ">", s)
+    return _PROJECT_REF.sub(lambda m: m.group(0) + _ZWSP, s)
 
 
 def md(text: object, *, max_len: int = MAX_VALUE) -> str:
@@ -90,7 +90,7 @@ def plain(text: object, *, max_len: int = MAX_HTML_VALUE) -> str:
 def annotation(text: object, *, max_len: int = MAX_ANNOTATION) -> str:
     """GitHub workflow-command data: escape sequences, other controls and bidi controls removed, then
     %, CR and LF encoded (the runner decodes them), so the data stays inside its one command."""
-    s = truncate(BIDI_RE.sub("", ANSI_RE.sub("", str(text))), max_len)
+    s = BIDI_RE.sub("", ANSI_RE.sub("", truncate(str(text), max_len)))
     s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return _ANNOTATION_CONTROL.sub("", s).replace("##[", "##\\[")
 

@@ -3,7 +3,13 @@
 A strict Content-Security-Policy in a ``<meta>`` tag (CSP Level 3, section 6.1: only ``default-src``
 style directives are honoured there) blocks every network request and every script, so even a
 string that slipped past escaping could not load or run anything. Everything from data, config or
-git passes through :func:`mlgate.render.escape.html`.
+git passes through :func:`mlgate.render.escape.html`, which cuts each value at 1,000 characters
+with a visible ``…[truncated N chars]``.
+
+Size: each table shows at most ``rows`` rows (:data:`MAX_ROWS`; then one row says how many more are
+in ``scorecard.json``), the blocking list :data:`MAX_BLOCKERS` items, a gate :data:`MAX_NOTES`
+notes; a page still over :data:`MAX_BYTES` is rendered with :data:`SMALL_ROWS` rows per table, then
+without the gate details.
 """
 
 from __future__ import annotations
@@ -18,6 +24,11 @@ from mlgate.render.escape import html as esc
 from mlgate.render.provenance import baseline_line
 from mlgate.result import Check, GateResult, Report, Status, severity
 
+MAX_BYTES = 5_000_000
+MAX_ROWS = 200
+SMALL_ROWS = 20
+MAX_BLOCKERS = 50
+MAX_NOTES = 20
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 # Okabe-Ito colours (see svg.py); text stays near-black on tinted backgrounds for contrast (WCAG 1.4.3).
@@ -80,13 +91,18 @@ def _num(x: Any) -> str:
     return esc(x)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = ()) -> str:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] = (),
+           more: int = 0) -> str:
+    """``more``: rows left out, said in a last row."""
     head = "".join(f"<th scope=col>{h}</th>" for h in headers)
     body = []
     for row in rows:
         cells = [f'<td class="n">{v}</td>' if i < len(numeric) and numeric[i] else f"<td>{v}</td>"
                  for i, v in enumerate(row)]
         body.append("<tr>" + "".join(cells) + "</tr>")
+    if more:
+        body.append(f'<tr><td colspan="{len(headers)}" class="muted">… and {more:,} more rows: see '
+                    "scorecard.json</td></tr>")
     return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
@@ -103,15 +119,16 @@ _FIELDS: tuple[tuple[str, Callable[[Check], str], bool], ...] = (
 )
 
 
-def checks_table(checks: Sequence[Check]) -> str:
-    cols = [f for f in _FIELDS if any(f[1](c) for c in checks)]
-    ordered = sorted(checks, key=lambda c: -severity(c.status))
+def checks_table(checks: Sequence[Check], limit: int = MAX_ROWS) -> str:
+    ordered = sorted(checks, key=lambda c: -severity(c.status))[:limit]
+    cols = [f for f in _FIELDS if any(f[1](c) for c in ordered)]
     rows = [[esc(c.name), badge(c.status), *[f(c) for _, f, _ in cols], esc(c.message)] for c in ordered]
     numeric = [False, False, *[n for _, _, n in cols], False]
-    return _table(["Check", "Status", *[h for h, _, _ in cols], "Message"], rows, numeric)
+    return _table(["Check", "Status", *[h for h, _, _ in cols], "Message"], rows, numeric,
+                  more=len(checks) - len(ordered))
 
 
-def gate_section(gate: GateResult) -> str:
+def gate_section(gate: GateResult, rows_limit: int = MAX_ROWS) -> str:
     open_ = " open" if gate.status in (Status.FAIL, Status.ERROR) else ""
     parts = [f'<details id="gate-{esc(gate.name)}"{open_}><summary>{esc(gate.name)} {badge(gate.status)} '
              f'<span class="muted">{esc(gate.summary)}</span></summary>']
@@ -120,13 +137,17 @@ def gate_section(gate: GateResult) -> str:
     if gate.skipped_reason is not None:
         parts.append(f"<p>Skipped: {esc(gate.skipped_reason)}</p>")
     if gate.checks:
-        parts.append(checks_table(gate.checks))
+        parts.append(checks_table(gate.checks, rows_limit))
     for t in gate.tables:
-        rows = [[_num(v) for v in r] for r in t.rows]
-        numeric = [all(isinstance(r[i], (int, float)) for r in t.rows if i < len(r))
+        shown = t.rows[:rows_limit]
+        rows = [[_num(v) for v in r] for r in shown]
+        numeric = [all(isinstance(r[i], (int, float)) for r in shown if i < len(r))
                    for i in range(len(t.headers))]
-        parts.append(f"<h3>{esc(t.title)}</h3>" + _table([esc(h) for h in t.headers], rows, numeric))
-    parts += [f"<blockquote>{esc(n)}</blockquote>" for n in gate.notes]
+        parts.append(f"<h3>{esc(t.title)}</h3>"
+                     + _table([esc(h) for h in t.headers], rows, numeric, more=len(t.rows) - len(shown)))
+    parts += [f"<blockquote>{esc(n)}</blockquote>" for n in gate.notes[:MAX_NOTES]]
+    if len(gate.notes) > MAX_NOTES:
+        parts.append(f"<p class=muted>… and {len(gate.notes) - MAX_NOTES} more notes in scorecard.json</p>")
     parts.append("</details>")
     return "\n".join(parts)
 
@@ -162,12 +183,24 @@ def _footer(report: Report) -> str:
 
 
 def render_html(report: Report) -> str:
+    """The page; one over :data:`MAX_BYTES` is rendered again with fewer rows, then without details."""
+    for rows in (MAX_ROWS, SMALL_ROWS):
+        page = _page(report, rows)
+        if len(page.encode("utf-8")) <= MAX_BYTES:
+            return page
+    return _page(report, 0, details=False)
+
+
+def _page(report: Report, rows_limit: int, *, details: bool = True) -> str:
     status = report.status
     advisory = " (advisory: not blocking)" if report.advisory and status is Status.FAIL else ""
     blockers = [f"<li><b>{esc(g.name)}</b> could not be evaluated: {esc(g.error)}</li>"
                 for g in report.gates if g.error is not None]
+    blocking = report.blocking_checks()
     blockers += [f"<li><b>{esc(g.name)}</b>: {esc(c.message or c.name)}</li>"
-                 for g, c in report.blocking_checks()]
+                 for g, c in blocking[:MAX_BLOCKERS]]
+    if len(blocking) > MAX_BLOCKERS:
+        blockers.append(f"<li>… and {len(blocking) - MAX_BLOCKERS:,} more blocking checks</li>")
     summary = _table(
         ["Gate", "Status", "Summary"],
         [[f'<a href="#gate-{esc(g.name)}">{esc(g.name)}</a>', badge(g.status), esc(g.summary)]
@@ -192,7 +225,8 @@ def render_html(report: Report) -> str:
         f"<section><h2>Gates</h2>{summary}</section>",
         charts_section(chart_set(report)),
         "<section><h2>Details</h2>",
-        *[gate_section(g) for g in report.gates],
+        *([gate_section(g, rows_limit) for g in report.gates] if details else
+          ["<p>Left out: the page would be larger than 5 MB; the full results are in scorecard.json.</p>"]),
         "</section>",
         _footer(report),
         "</main></body></html>",

@@ -1,12 +1,19 @@
 """GitHub-flavoured markdown scorecard (renders with cmark-gfm and GitLab alike).
 
-Gates write plain text; every string is escaped here with :func:`escape.md`.
+Gates write plain text; every string is escaped here with :func:`escape.md`, which also cuts each
+value (200 characters for names and cells, 300 for messages, 1,000 for a gate's error) with a
+visible ``…[truncated N chars]``.
+
+Size: ``scorecard.md`` stays under :data:`MAX_BYTES` whatever the data. Tables show at most
+:data:`MAX_CHECK_ROWS` checks and :data:`MAX_TABLE_ROWS` rows (then one line says how many more are
+in ``scorecard.json``), a gate at most :data:`MAX_NOTES` notes; a scorecard still too large is
+rendered without detail tables, then without gate sections, then cut at a line.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tabulate import tabulate
@@ -23,6 +30,10 @@ ICONS = {
     Status.ERROR: "💥",
 }
 MARKER_PREFIX = "<!-- mlgate:scorecard"
+MAX_BYTES = 1_000_000  # under 1 MB, and under GitLab's 1,000,000-character note limit
+MAX_CHECK_ROWS = 50
+MAX_TABLE_ROWS = 20
+MAX_NOTES = 10
 
 
 def marker(config_id: str) -> str:
@@ -86,15 +97,23 @@ _OPTIONAL = (
 )
 
 
-def checks_table(checks: Sequence[Check]) -> str:
-    cols = [(h, f) for h, f in _OPTIONAL if any(f(c) for c in checks)]
+def more_rows(shown: int, total: int, what: str) -> list[str]:
+    """The line under a table that was cut (none when it was not)."""
+    if total <= shown:
+        return []
+    return ["", f"… and {total - shown:,} more {what}: see scorecard.json or scorecard.html"]
+
+
+def checks_table(checks: Sequence[Check], limit: int = MAX_CHECK_ROWS) -> str:
+    """Worst first, at most ``limit`` rows."""
+    ordered = sorted(checks, key=lambda c: -_rank(c.status))[:limit]
+    cols = [(h, f) for h, f in _OPTIONAL if any(f(c) for c in ordered)]
     headers = ["Check", "Status", *[h for h, _ in cols], "Message"]
-    ordered = sorted(checks, key=lambda c: -_rank(c.status))
     rows = [
         [md(c.name), status_cell(c.status), *[f(c) for _, f in cols], md(c.message, max_len=300)]
         for c in ordered
     ]
-    return table(headers, rows)
+    return "\n".join([table(headers, rows), *more_rows(len(ordered), len(checks), "checks")])
 
 
 def _rank(status: Status) -> int:
@@ -141,11 +160,14 @@ def gate_section(gate: GateResult, *, open_: bool, with_tables: bool = True) -> 
             parts += [
                 f"**{md(t.title)}**",
                 "",
-                table([md(h) for h in t.headers], [[num(v) for v in r] for r in t.rows]),
+                table([md(h) for h in t.headers], [[num(v) for v in r] for r in t.rows[:MAX_TABLE_ROWS]]),
+                *more_rows(MAX_TABLE_ROWS, len(t.rows), "rows"),
                 "",
             ]
-    for note in gate.notes:
+    for note in gate.notes[:MAX_NOTES]:
         parts += [f"> {md(note, max_len=500)}", ""]
+    if len(gate.notes) > MAX_NOTES:
+        parts += [f"> … and {len(gate.notes) - MAX_NOTES} more notes in scorecard.json", ""]
     parts += ["</details>", ""]
     return "\n".join(parts)
 
@@ -165,6 +187,30 @@ def footer(report: Report) -> str:
     return "<sub>" + " · ".join(bits) + "</sub>"
 
 
+def utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def cut_lines(text: str, limit: int, suffix: str, measure: Callable[[str], int] = utf8_bytes) -> str:
+    """``text`` cut at a line boundary so that it and ``suffix`` fit in ``limit`` (by ``measure``);
+    the first lines (marker, verdict) are kept, and a line too long on its own is cut inside."""
+    budget = limit - measure(suffix)
+    kept: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        n = measure(line) + 1
+        if size + n > budget:
+            break
+        kept.append(line)
+        size += n
+    if not kept:  # a single enormous line: cut inside it
+        head = text.split("\n", 1)[0]
+        while head and measure(head) > budget:
+            head = head[: max(0, len(head) - max(1, (measure(head) - budget) // 4))]
+        kept = [head]
+    return "\n".join(kept) + suffix
+
+
 def render_markdown(
     report: Report,
     *,
@@ -172,8 +218,29 @@ def render_markdown(
     tables: bool = True,
     charts: str | None = None,
     artifact_url: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> str:
-    """The scorecard. ``details``/``tables`` off give the smaller forms used under size limits."""
+    """The scorecard. ``details``/``tables`` off give the smaller forms used under size limits; a
+    scorecard over ``max_bytes`` (UTF-8) takes the next smaller form itself, at last a cut."""
+    text = _compose(report, details=details, tables=tables, charts=charts, artifact_url=artifact_url)
+    if utf8_bytes(text) <= max_bytes:
+        return text
+    for smaller in (details, False):
+        text = _compose(report, details=smaller, tables=False, artifact_url=artifact_url)
+        if utf8_bytes(text) <= max_bytes:
+            return text
+    note = f"\n\n> Cut to fit {max_bytes:,} bytes; the full results are in scorecard.json.\n"
+    return cut_lines(text, max_bytes, note)
+
+
+def _compose(
+    report: Report,
+    *,
+    details: bool,
+    tables: bool,
+    charts: str | None = None,
+    artifact_url: str | None,
+) -> str:
     out = [marker(report.config_id), verdict_line(report), ""]
     lines = blocking_lines(report)
     if lines:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -174,7 +175,10 @@ def test_fork_token_without_write_access(server: ForgeServer, forge: Forge, tmp_
 def test_oversized_scorecard_shrinks_and_is_accepted(
     server: ForgeServer, forge: Forge, tmp_path: Path
 ) -> None:
-    report = make_report(rows=3000, n_checks=400)
+    one = make_report(rows=3000, n_checks=400)
+    # scorecard.md shows at most 50 checks per gate: many gates make it larger than a comment.
+    gates = tuple(dataclasses.replace(one.gates[0], name=f"gate {i}") for i in range(30))
+    report = dataclasses.replace(one, gates=gates)
     request = make_request(report, tmp_path, artifact_url="https://github.example/octo/repo/actions/runs/1")
     assert utf16_units(request.markdown) > GITHUB_COMMENT_LIMIT
     publisher(server).publish(request)
