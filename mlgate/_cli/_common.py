@@ -96,8 +96,8 @@ def _github_error(message: str) -> None:
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
         return
-    lines = [f"### 💥 mlgate could not evaluate\n\n{md(first)}\n"]
-    lines += [f"- {md(line.strip())}" for line in rest]
+    lines = [f"### 💥 mlgate could not evaluate\n\n{md(first, max_len=2_000)}\n"]
+    lines += [f"- {md(line.strip(), max_len=2_000)}" for line in rest]
     try:
         with open(summary, "a", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n\n")
