@@ -275,3 +275,24 @@ def test_changed_eval_rows_are_a_clear_message_or_an_unpaired_comparison(
     assert result.exit_code in (0, 1), result.output
     perf = next(g for g in card["gates"] if g["name"] == "performance")
     assert any("unpaired" in c["message"] for c in perf["checks"])
+
+
+def test_locally_a_token_and_the_git_remote_find_the_default_branch_artifact(
+    project: Path, servers: ArtifactServers, cli: Cli
+) -> None:
+    import subprocess
+
+    for args in (["init", "-q"], ["remote", "add", "origin", "git@github.com:octo/repo.git"]):
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+    servers.state.default_branch = "trunk"
+    blob = zipped(project / "mlgate-baseline")
+    servers.state.artifacts = [
+        Artifact(71, "mlgate-baseline", Run(971, BASE_SHA, head_branch="main"), blob),
+        Artifact(70, "mlgate-baseline", Run(970, OTHER_SHA, head_branch="trunk"), blob),
+    ]
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": servers.state.api_url + "/api/v3"}
+    result, card = check(cli, project, env)
+    assert result.exit_code in (0, 1), result.output
+    assert "artifact mlgate-baseline of run 970 on trunk" in result.output
+    assert "via the GitHub API" in result.output
+    assert card["provenance"]["baseline"]["branch"] == "trunk"
