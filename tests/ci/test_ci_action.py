@@ -44,10 +44,11 @@ def test_local_install_and_passing_gate(mlgate_source: Path, demo_project: Path,
     workspace = _workspace(tmp_path, demo_project)
     # No `version:` input: the action installs the mlgate of its own ref from github.action_path, the
     # way `uses: OWNER/mlgate@REF` does on a runner (no package index involved).
-    run = _run(mlgate_source, workspace, tmp_path, throwaway_venv, extras="ge, onnx")
+    run = _run(mlgate_source, workspace, tmp_path, throwaway_venv, extras="ge, onnx", lock="false")
 
-    assert run.step("resolve").outputs == {"spec": f"{mlgate_source}[ge,onnx]"}
-    install = run.step("Install mlgate")
+    assert run.step("resolve").outputs == {"spec": f"{mlgate_source}[ge,onnx]", "lock": ""}
+    assert run.step("Install mlgate").kind == "skipped"
+    install = run.step("Install mlgate (unhashed, lock false)")
     assert install.returncode == 0, install.stderr
     assert install.stdout.strip().endswith("mlgate 0.1.0")
     # Installed into the job's python, not the test environment.
@@ -131,9 +132,9 @@ def test_invalid_config_is_exit_2_with_error_status(mlgate_source: Path, demo_pr
 )
 def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spec: str,
                                                   tmp_path: Path) -> None:
-    run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
-                     only=("resolve",))
-    assert run.step("resolve").outputs == {"spec": spec}
+    run = run_action(ROOT, {"version": version, "extras": extras, "lock": "false"}, workspace=tmp_path,
+                     tmp=tmp_path, only=("resolve",))
+    assert run.step("resolve").outputs == {"spec": spec, "lock": ""}
 
 
 @pytest.mark.parametrize(("version", "extras", "suffix"), [("", "", ""), ("local", "ge", "[ge]"),
@@ -141,9 +142,13 @@ def test_version_and_extras_resolve_to_a_pip_spec(version: str, extras: str, spe
 def test_default_installs_the_actions_own_ref(version: str, extras: str, suffix: str,
                                                tmp_path: Path) -> None:
     """Empty or "local" names the action's own folder (the checkout of the ref in `uses:`), not PyPI."""
-    run = run_action(ROOT, {"version": version, "extras": extras}, workspace=tmp_path, tmp=tmp_path,
-                     only=("resolve",))
-    assert run.step("resolve").outputs == {"spec": f"{ROOT}{suffix}"}
+    run = run_action(ROOT, {"version": version, "extras": extras, "lock": "false"}, workspace=tmp_path,
+                     tmp=tmp_path, only=("resolve",))
+    assert run.step("resolve").outputs == {"spec": f"{ROOT}{suffix}", "lock": ""}
+    locked = run_action(ROOT, {"version": version, "extras": extras.split(",")[-1]}, workspace=tmp_path,
+                        tmp=tmp_path, only=("resolve",))
+    lock = "runtime.txt" if not extras else f"runtime-{extras.split(',')[-1]}.txt"
+    assert locked.step("resolve").outputs == {"spec": str(ROOT), "lock": f"{ROOT}/mlgate/locks/{lock}"}
 
 
 def test_action_folder_without_a_package_is_a_clear_error(tmp_path: Path) -> None:
@@ -175,7 +180,7 @@ def test_hostile_inputs_are_rejected_before_pip(version: str, extras: str, tmp_p
 def test_action_metadata_is_complete() -> None:
     meta = yaml.safe_load((ROOT / "action.yml").read_text())
     assert set(meta["inputs"]) >= {"config", "python-version", "version", "extras", "publish", "advisory",
-                                   "token", "working-directory", "upload-report"}
+                                   "token", "working-directory", "upload-report", "lock"}
     assert set(meta["outputs"]) == {"status", "exit-code", "report-dir"}
     assert meta["inputs"]["token"]["default"] == "${{ github.token }}"
     assert meta["branding"]["icon"] and meta["branding"]["color"]
@@ -223,3 +228,91 @@ def test_committed_report_is_neither_read_nor_uploaded(mlgate_source: Path, demo
     run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled")
     assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": ""}
     assert run.step("Upload the report").kind == "skipped"
+
+
+# --- hashed install (input lock, default true) ------------------------------------------------------
+
+def _tiny_wheel(where: Path) -> tuple[Path, str]:
+    """A real one-module wheel and its sha256 (what a lock line pins)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    wheel = where / "mlgate_lock_probe-1.0-py3-none-any.whl"
+    info = "mlgate_lock_probe-1.0.dist-info"
+    files = {"mlgate_lock_probe.py": "X = 1\n",
+             f"{info}/METADATA": "Metadata-Version: 2.1\nName: mlgate-lock-probe\nVersion: 1.0\n",
+             f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    record = []
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+            record.append(f"{name},sha256={digest},{len(text)}")
+        zf.writestr(f"{info}/RECORD", "\n".join(record) + f"\n{info}/RECORD,,\n")
+    return wheel, hashlib.sha256(wheel.read_bytes()).hexdigest()
+
+
+def _lock_with(mlgate_source: Path, line: str) -> None:
+    (mlgate_source / "mlgate" / "locks" / "runtime.txt").write_text(line + "\n", encoding="utf-8")
+
+
+def _build_lock_from_local_index(mlgate_source: Path, tmp_path: Path) -> None:
+    """build.txt pinned to the build backend this machine's pip index holds (the shipped lock pins
+    PyPI's newest, which an offline index may not have), hashed like the generator hashes it."""
+    import hashlib
+    import sys
+
+    dest = tmp_path / "build-wheels"
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                    "-d", str(dest), "setuptools>=77"], check=True, timeout=300)
+    lines = []
+    for wheel in sorted(dest.glob("*.whl")):
+        name, version = wheel.name.split("-")[:2]
+        lines.append(f"{name}=={version} --hash=sha256:{hashlib.sha256(wheel.read_bytes()).hexdigest()}")
+    (mlgate_source / "mlgate" / "locks" / "build.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_hashed_install_is_the_default_and_enforces_hashes(mlgate_source: Path, demo_project: Path,
+                                                           tmp_path: Path, throwaway_venv: Path) -> None:
+    workspace = _workspace(tmp_path, demo_project)
+    wheel, sha = _tiny_wheel(tmp_path)
+    # A lock whose hash does not match the file: pip must refuse before installing anything.
+    _lock_with(mlgate_source, f"mlgate-lock-probe @ {wheel.as_uri()} --hash=sha256:{'0' * 64}")
+    bad = _run(mlgate_source, workspace, tmp_path, throwaway_venv)
+    assert bad.step("resolve").outputs == {"spec": str(mlgate_source),
+                                           "lock": f"{mlgate_source}/mlgate/locks/runtime.txt"}
+    assert bad.step("Install mlgate (unhashed, lock false)").kind == "skipped"
+    install = bad.step("Install mlgate")
+    assert install.returncode != 0 and "HASHES" in install.stderr.upper()
+    assert not (throwaway_venv / "mlgate").exists() and bad.failed
+
+    _lock_with(mlgate_source, f"mlgate-lock-probe @ {wheel.as_uri()} --hash=sha256:{sha}")
+    _build_lock_from_local_index(mlgate_source, tmp_path)
+    good = _run(mlgate_source, workspace, tmp_path, throwaway_venv)
+    install = good.step("Install mlgate")
+    assert install.returncode == 0, install.stderr
+    assert install.stdout.strip().endswith("mlgate 0.1.0")
+    assert (throwaway_venv / "mlgate").exists()
+
+
+@pytest.mark.parametrize(("inputs", "message"), [
+    ({"extras": "ge,onnx"}, "names several extras"),
+    ({"extras": "spark"}, "no hashed lock for extras 'spark'"),
+    ({"version": ">=0.1"}, "must be an exact version"),
+    ({"version": "latest"}, "must be an exact version"),
+    ({"lock": "maybe"}, "input 'lock' must be true or false"),
+])
+def test_lock_refuses_what_it_cannot_hash(mlgate_source: Path, tmp_path: Path, inputs: dict[str, str],
+                                          message: str) -> None:
+    run = run_action(mlgate_source, inputs, workspace=tmp_path, tmp=tmp_path, env=dict(PIP_ENV),
+                     only=("resolve",))
+    resolve = run.step("resolve")
+    assert resolve.returncode == 2 and message in resolve.stdout, resolve.stdout
+
+
+def test_single_extra_uses_its_lock(mlgate_source: Path, tmp_path: Path) -> None:
+    run = run_action(mlgate_source, {"extras": "onnx", "version": "0.1.0"}, workspace=tmp_path, tmp=tmp_path,
+                     env=dict(PIP_ENV), only=("resolve",))
+    assert run.step("resolve").outputs == {"spec": "mlgate==0.1.0",
+                                           "lock": f"{mlgate_source}/mlgate/locks/runtime-onnx.txt"}

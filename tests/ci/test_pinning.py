@@ -165,6 +165,74 @@ def test_privileged_jobs_install_only_pinned_packages() -> None:
     assert seen >= 2  # the publish workflow installs mlgate and its hashed dependencies
 
 
+def action_install_problems(meta: dict[Any, Any]) -> list[str]:
+    """action.yml runs inside the caller's job, which holds a write token (templates/github/mlgate.yml):
+    outside the step reserved for ``lock: false``, pip installs only from a hashed lock, and mlgate
+    itself with ``--no-deps`` either as a wheel or built with the hashed build backend (no isolated
+    build environment, which would fetch setuptools unpinned)."""
+    problems = []
+    for step in meta["runs"]["steps"]:
+        condition = str(step.get("if", ""))
+        unhashed = "steps.resolve.outputs.lock == ''" in condition
+        for command in pip_commands(str(step.get("run", ""))):
+            if unhashed:
+                continue
+            words = command.split()
+            if "--require-hashes" in words:
+                ok = "--only-binary=:all:" in words and "-r" in words
+            else:
+                reqs = [w for w in words[words.index("install") + 1:] if not w.startswith("-")]
+                ok = ("--no-deps" in words and reqs == ['"$MLGATE_PIP_SPEC"']
+                      and ("--only-binary=:all:" in words or "--no-build-isolation" in words))
+            if not ok:
+                problems.append(f"{step.get('name')}: {command}")
+    return problems
+
+
+def test_the_action_installs_only_hashed_packages() -> None:
+    meta = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action_install_problems(meta) == []
+    assert meta["inputs"]["lock"]["default"] == "true"
+    hashed = sum(len(pip_commands(str(s.get("run", "")))) for s in meta["runs"]["steps"]
+                 if "lock != ''" in str(s.get("if", "")))
+    assert hashed >= 3
+    # The privileged template does not switch the lock off.
+    assert "lock:" not in (ROOT / "templates/github/mlgate.yml").read_text(encoding="utf-8")
+
+
+def test_the_action_install_check_is_really_checking() -> None:
+    for run in ['python3 -m pip install "$MLGATE_PIP_SPEC"',
+                'python3 -m pip install --no-deps "$MLGATE_PIP_SPEC"',
+                'python3 -m pip install --require-hashes -r "$MLGATE_LOCK"',
+                'python3 -m pip install --no-deps --only-binary=:all: "$OTHER"']:
+        meta = {"runs": {"steps": [{"name": "s", "if": "steps.resolve.outputs.lock != ''", "run": run}]}}
+        assert action_install_problems(meta) != [], run
+
+
+LOCKS = sorted((ROOT / "mlgate/locks").glob("*.txt"))
+LOCK_LINE = re.compile(r"[a-z0-9-]+==[\w.+!-]+( --hash=sha256:[0-9a-f]{64})+")
+
+
+def test_runtime_locks_are_exact_hashed_and_complete() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert {p.name for p in LOCKS} >= {"runtime.txt", "build.txt", "runtime-ge.txt", "runtime-onnx.txt"}
+    for path in LOCKS:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+        for line in lines:
+            assert LOCK_LINE.fullmatch(line), f"{path.name}: {line}"
+        names = {line.split("==")[0] for line in lines}
+        if path.name.startswith("runtime"):
+            extra = path.stem.partition("-")[2]
+            wanted = project["dependencies"] + (project["optional-dependencies"][extra] if extra else [])
+            for req in wanted:
+                name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", req).group(0)).lower()  # type: ignore[union-attr]
+                assert name in names, f"{path.name} lacks {name}"
+    # Shipped inside the package, so an installed mlgate and the action's folder carry the same locks.
+    assert '"locks/*.txt"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
 def test_the_install_check_is_really_checking() -> None:
     for command in ['python -m pip install "mlgate==0.1.0"', "pip install mlgate",
                     "pip install -r requirements.txt", "pip install --no-deps mlgate>=0.1",
