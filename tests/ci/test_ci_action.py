@@ -180,7 +180,8 @@ def test_hostile_inputs_are_rejected_before_pip(version: str, extras: str, tmp_p
 def test_action_metadata_is_complete() -> None:
     meta = yaml.safe_load((ROOT / "action.yml").read_text())
     assert set(meta["inputs"]) >= {"config", "python-version", "version", "extras", "publish", "advisory",
-                                   "token", "working-directory", "upload-report", "lock"}
+                                   "token", "working-directory", "upload-report", "lock",
+                                   "allow-pickle", "allow-outside-repo", "untrusted"}
     assert set(meta["outputs"]) == {"status", "exit-code", "report-dir"}
     assert meta["inputs"]["token"]["default"] == "${{ github.token }}"
     assert meta["branding"]["icon"] and meta["branding"]["color"]
@@ -316,3 +317,24 @@ def test_single_extra_uses_its_lock(mlgate_source: Path, tmp_path: Path) -> None
                      env=dict(PIP_ENV), only=("resolve",))
     assert run.step("resolve").outputs == {"spec": "mlgate==0.1.0",
                                            "lock": f"{mlgate_source}/mlgate/locks/runtime-onnx.txt"}
+
+
+@pytest.mark.parametrize(("inputs", "expected"), [
+    ({}, ""),
+    ({"allow-pickle": "true", "untrusted": "yes"}, "MLGATE_ALLOW_PICKLE=1 MLGATE_UNTRUSTED=1"),
+    ({"allow-outside-repo": "true"}, "MLGATE_ALLOW_OUTSIDE_REPO=1"),
+])
+def test_trust_switch_inputs_reach_mlgate_through_env(mlgate_source: Path, tmp_path: Path,
+                                                      inputs: dict[str, str], expected: str) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "mlgate").write_text("#!/bin/sh\n"
+                                 "env | grep -E '^MLGATE_(ALLOW_PICKLE|ALLOW_OUTSIDE_REPO|UNTRUSTED)=' "
+                                 "| sort | tr '\\n' ' ' > \"$RUNNER_TEMP/seen\"\n")
+    (fake / "mlgate").chmod(0o755)
+    env = {**PIP_ENV, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}",
+           "MLGATE_ALLOW_PICKLE": "1"}  # inherited from the runner: the input decides, not the machine
+    run = run_action(mlgate_source, {"version": "preinstalled", "python-version": "", **inputs},
+                     workspace=tmp_path, tmp=tmp_path, env=env, only=("resolve", "check"))
+    assert run.step("check").returncode == 0, run.step("check").stdout
+    assert (tmp_path / "seen").read_text().strip() == expected
