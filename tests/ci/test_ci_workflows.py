@@ -149,7 +149,9 @@ def test_fork_safe_publisher_never_runs_pull_request_code() -> None:
     assert wf["on"]["workflow_run"]["workflows"] == [producer["name"]]
     assert wf["permissions"] == {}
     (job,) = wf["jobs"].values()
-    assert job["permissions"] == {"actions": "read", "pull-requests": "write", "statuses": "write"}
+    # contents: read lets the fork-safe publish read the report's merge commit (commits API).
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write",
+                                  "statuses": "write"}
     uses = [s["uses"].split("@")[0] for s in job["steps"] if "uses" in s]
     # No checkout, no local or third-party action that could come from the fork.
     assert uses == ["actions/setup-python", "actions/download-artifact"]
@@ -157,7 +159,9 @@ def test_fork_safe_publisher_never_runs_pull_request_code() -> None:
     # mlgate by exact version without dependencies, the rest hashed (tests/ci/test_pinning.py).
     assert f'--only-binary=:all: --no-deps "mlgate=={__version__}"' in runs[0]
     assert "--require-hashes" in runs[0]
-    assert runs[1:] == ['mlgate publish "$REPORT_DIR" --publish github --from-json']
+    # The status context is named by the workflow, never by the artifact.
+    assert runs[1:] == ['mlgate publish "$REPORT_DIR" --publish github --from-json'
+                        " --status-context mlgate/reported"]
     download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
     # The artifact lands outside the workspace and is read as data only.
     assert download["with"]["path"].startswith("${{ runner.temp }}")
