@@ -51,20 +51,18 @@ def register_secret(value: str | None) -> None:
 
 def secret_values() -> list[str]:
     """Token values to mask in anything printed (also in --debug tracebacks): every variable of
-    the one list in ``mlgate.publish.tokens``, MLflow's token and password, and the ``--token``
-    values of this process."""
+    the one list in ``mlgate.publish.tokens`` (MLflow's token and password included), and the
+    ``--token`` values of this process."""
     import os
 
-    from mlgate.io.mlflow_registry import SECRET_VARS as MLFLOW_SECRET_VARS
-    from mlgate.publish.tokens import env_secrets
+    from mlgate.net.tokens import env_secrets
 
-    mlflow = [v for v in (os.environ.get(n) for n in MLFLOW_SECRET_VARS) if v]
-    return [*env_secrets(os.environ), *mlflow, *_REGISTERED]
+    return [*env_secrets(os.environ), *_REGISTERED]
 
 
 def mask(text: str, extra: list[str] | None = None) -> str:
     """Every form of every token (raw, escaped, URL-encoded, base64...) replaced by ``***``."""
-    from mlgate.publish.tokens import redact
+    from mlgate.net.tokens import redact
 
     return redact(text, [*secret_values(), *(extra or [])])
 
@@ -91,6 +89,9 @@ def _github_error(message: str) -> None:
         return
     from mlgate.render.escape import annotation, md
 
+    # Masked before escaping (an escaped token is no longer found): like comments, the summary is read
+    # by everyone who sees the run.
+    message = mask(message)
     first, *rest = message.splitlines() or [""]
     click.echo(f"::error title=mlgate could not evaluate::{annotation(message)}")
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

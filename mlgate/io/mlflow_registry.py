@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 URI_PREFIXES = ("models:/", "runs:/")
 CREDENTIAL_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
-# Masked in everything the CLI prints (the user name is not a secret).
-SECRET_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD")
+# The secret ones are masked through the one list, mlgate.net.tokens.SECRET_VARS.
 # mlflow retries a failed request 7 times with exponential backoff (about two minutes) and waits 120 s
 # per request by default (mlflow.environment_variables): a CI gate should say "unreachable" sooner.
 # The user's own settings win.

@@ -21,7 +21,10 @@ GITHUB_TOKEN_VARS = ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN")
 GITLAB_TOKEN_VARS = ("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN")
 # Not used to publish (it cannot write notes), but a secret all the same.
 OTHER_SECRET_VARS = ("CI_JOB_TOKEN",)
-SECRET_VARS = (*GITHUB_TOKEN_VARS, *GITLAB_TOKEN_VARS, *OTHER_SECRET_VARS)
+# MLflow's credentials (mlgate.io.mlflow_registry; the user name is not a secret).
+MLFLOW_SECRET_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD")
+# The one list of secret variables: masked in everything mlgate prints or writes for a reviewer.
+SECRET_VARS = (*GITHUB_TOKEN_VARS, *GITLAB_TOKEN_VARS, *OTHER_SECRET_VARS, *MLFLOW_SECRET_VARS)
 
 # Shorter values are not masked: replacing every "abc" in a log would garble it and protect nothing.
 MIN_SECRET_LEN = 4

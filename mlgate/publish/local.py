@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Any
 
 from mlgate.ci import CIContext
+from mlgate.net.tokens import env_secrets, redact
 from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, reported_banner, utf8_bytes
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.render.escape import annotation, annotation_property, plain
@@ -92,6 +94,8 @@ class GitHubLocalPublisher(Publisher):
                 measure=utf8_bytes,
                 banner="" if request.computed_here else reported_banner(self.ctx.source_run_url),
             )
+            # Masked like comments are (reviewers read it), with every secret of the environment.
+            text = redact(text, env_secrets(os.environ))
             _append(self.ctx.step_summary, text + "\n", "GITHUB_STEP_SUMMARY")
             actions.append("step summary written")
         if self.ctx.output_file is not None:

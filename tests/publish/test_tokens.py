@@ -139,3 +139,41 @@ def test_server_echo_of_token_forms_is_masked_in_cli_output(
     res = run_cli(["publish", str(report), "--debug"], env=github_env(server, tmp_path, token=TOKEN))
     assert res.exit_code == 0 and "publishing failed" in res.output
     assert _leaks(res.output) == [] and "***" in res.output
+
+
+def test_mlflow_credentials_are_in_the_one_secret_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlgate.net.tokens import SECRET_VARS
+
+    assert {"MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD"} <= set(SECRET_VARS)
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "mlflow-Pa55word-XYZ")
+    assert "mlflow-Pa55word-XYZ" not in mask("login failed for mlflow-Pa55word-XYZ")
+
+
+def test_step_summary_is_masked_like_comments(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A value of the data (or a check's message) that holds a token of the environment never reaches
+    the step summary, which every reader of the run sees."""
+    from mlgate.publish.local import GitHubLocalPublisher
+
+    secret = "mlflowtok_7f3a9c1e5b2d8f40"
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", secret)
+    report = make_report()
+    request = make_request(report, tmp_path)
+    request = type(request)(report=report, markdown=request.markdown + f"\nleaked: {secret}\n",
+                            report_dir=tmp_path, artifact_url=None, computed_here=True)
+    GitHubLocalPublisher(github_ctx("http://127.0.0.1:9", tmp=tmp_path)).publish(request)
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "leaked: ***" in summary and secret not in summary
+
+
+def test_error_step_summary_is_masked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from mlgate._cli._common import _github_error
+
+    secret = "ghp_SummaryT0ken1234567890"
+    escaped = secret.replace("_", "\\_")  # the form markdown escaping gives it
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_TOKEN", secret)
+    _github_error(f"cannot read https://x-access-token:{secret}@example.com/repo.git\nsecond {secret}")
+    text = summary.read_text(encoding="utf-8")
+    assert "could not evaluate" in text and secret not in text and escaped not in text
