@@ -176,14 +176,15 @@ def footer(report: Report) -> str:
     prov = report.provenance
     bits = [
         f"mlgate {md(report.mlgate_version)}",
-        f"config {md(prov.config_path or '')} sha256 {prov.config_sha256[:12]}",
+        # Hashes too: a report read back from an artifact (publish --from-json) carries whatever it holds.
+        f"config {md(prov.config_path or '')} sha256 {md(prov.config_sha256[:12])}",
     ]
     if prov.git_sha:
         bits.append(f"commit {md(prov.git_sha[:12])}")
     if prov.baseline:
         bits.append(baseline_line(prov.baseline, md))
     if prov.inputs:
-        bits.append("inputs: " + ", ".join(f"{md(k)} {v[:12]}" for k, v in sorted(prov.inputs.items())))
+        bits.append("inputs: " + ", ".join(f"{md(k)} {md(v[:12])}" for k, v in sorted(prov.inputs.items())))
     return "<sub>" + " · ".join(bits) + "</sub>"
 
 

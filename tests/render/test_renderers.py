@@ -146,3 +146,17 @@ def test_exit_code(statuses: tuple[Status, ...], advisory: bool, expected: int) 
         gates=gates, provenance=Provenance(config_sha256="", inputs={}), mlgate_version="t", advisory=advisory
     )
     assert report.exit_code == expected
+
+
+def test_footer_escapes_the_hashes_a_report_carries() -> None:
+    """A report read back from an artifact (publish --from-json) chooses its own "hashes": they are
+    data like any other field, so no HTML, mention or reference renders live in the footer."""
+    report = Report(
+        gates=(),
+        provenance=Provenance(config_sha256="<img src=x>", inputs={"data.csv": "@octocat #12"}),
+        mlgate_version="t",
+    )
+    text = render_markdown(report)
+    footer = text[text.rindex("<sub>"):]
+    assert "<img" not in footer and "&lt;img" in footer
+    assert "@octocat" not in footer and "#12" not in footer
