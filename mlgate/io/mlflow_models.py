@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
 from mlgate.io.mlflow_registry import connect, failure, mlflow_errors, parse_model_uri, resolve
-from mlgate.io.models import _load_skops, _onnx_predict, _sklearn_predict, class_mapping, feature_columns
+from mlgate.io.models import (
+    _load_skops,
+    _onnx_predict,
+    _sklearn_predict,
+    class_mapping,
+    feature_columns,
+    scoring_errors,
+)
 from mlgate.metrics_registry import Task
 
 if TYPE_CHECKING:
@@ -180,7 +187,7 @@ def _pyfunc_predict(
     import numpy as np
 
     parts: list[np.ndarray] = []
-    try:
+    with scoring_errors(where, "the model must accept the eval feature columns (see its signature)"):
         for x in xs:
             out = np.asarray(model.predict(x))
             if out.ndim == 2 and out.shape[1] == 1:
@@ -188,13 +195,6 @@ def _pyfunc_predict(
             if out.ndim != 1:
                 raise InputError(f"{where}: the model returned {out.shape[1]} columns, not one prediction")
             parts.append(out)
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the model rejected the eval features
-        raise InputError(
-            f"{where}: scoring the eval data failed: {type(exc).__name__}: {exc}",
-            hint="the model must accept the eval feature columns (see its signature)",
-        ) from None
     raw = np.concatenate(parts) if parts else np.empty(0)
     if task is Task.REGRESSION:
         return raw.astype("float64"), None

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,18 @@ def class_mapping(model_classes: Sequence[Any], classes: Sequence[object], where
     )
 
 
+@contextmanager
+def scoring_errors(where: str, hint: str) -> Iterator[None]:
+    """A model that rejects the eval features is the user's input problem (exit 2), not a bug."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the model rejected the eval features
+        message = f"{where}: scoring the eval data failed: {type(exc).__name__}: {exc}"
+        raise InputError(message, hint=hint) from None
+
+
 def _sklearn_predict(
     model: Any, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -107,20 +120,13 @@ def _sklearn_predict(
         raise InputError(f"{where}: the file holds a {type(model).__name__}, not a model with predict()")
     raws: list[np.ndarray] = []
     probas: list[np.ndarray] = []
-    try:
+    with scoring_errors(where, "the model must accept the eval feature columns (data.features)"):
         mapping = None if task is Task.REGRESSION else class_mapping(list(model.classes_), classes, where)
         with_proba = mapping is not None and hasattr(model, "predict_proba")
         for x in xs:
             raws.append(np.asarray(model.predict(x)))
             if with_proba:
                 probas.append(np.asarray(model.predict_proba(x), dtype="float64"))
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the model rejected the eval features
-        raise InputError(
-            f"{where}: scoring the eval data failed: {type(exc).__name__}: {exc}",
-            hint="the model must accept the eval feature columns (data.features)",
-        ) from None
     raw = np.concatenate(raws) if raws else np.empty(0)
     if mapping is None:
         return raw.astype("float64").ravel(), None
