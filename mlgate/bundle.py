@@ -88,3 +88,5 @@ class GateInputs:
     baseline_missing: str | None = None
     # Where baseline.artifact came from (artifact, run, commit, and "how" on one line).
     baseline_origin: Mapping[str, str] = field(default_factory=dict)
+    # Run-wide remarks for the report (Report.notes), e.g. predictions joined by position.
+    notes: tuple[str, ...] = ()

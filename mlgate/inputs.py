@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from mlgate.io.artifacts.stored import Plan
     from mlgate.schema.load import LoadedSchema
 
+# Without data.id nothing shows that a prediction file is in the eval file's row order: a shuffled file
+# still gives plausible metrics. The report says so on one line (Report.notes).
+POSITION_NOTE = (
+    "predictions joined to the eval rows by position, data.id is not set: {} (a reordered file would "
+    "go unnoticed; set data.id to join on an id column)"
+)
+
 
 def _encode_labels(
     frame: Table, loaded: LoadedConfig, where: str, extra: list[pd.Series]
@@ -229,6 +236,8 @@ def build_inputs(
             raw_preds[key + ".model"] = (None, source.model)
 
     extra = [p["prediction"] for p, _ in raw_preds.values() if p is not None and "prediction" in p.columns]
+    by_position = [pwhere for raw, pwhere in raw_preds.values() if raw is not None and id_col is None]
+    notes = (POSITION_NOTE.format(", ".join(by_position)),) if by_position else ()
     y_true, classes = _encode_labels(frame, loaded, where, extra)
     header, sha256 = _fingerprint(frame, path, where, pruned)
     eval_data = EvalData(
@@ -303,6 +312,7 @@ def build_inputs(
         problems=problems,
         baseline_missing=missing,
         baseline_origin=origin,
+        notes=notes,
     )
 
 

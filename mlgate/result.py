@@ -133,6 +133,9 @@ class Report:
     advisory: bool = False
     config_id: str = "default"
     title: str = "mlgate scorecard"
+    # Run-wide remarks, one line each, shown under the verdict by every renderer (e.g. predictions
+    # joined to the eval rows by position); they never change the status.
+    notes: tuple[str, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -232,6 +235,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "exit_code": report.exit_code,
         "advisory": report.advisory,
         "config_id": report.config_id,
+        **({"notes": list(report.notes)} if report.notes else {}),
         "gates": gates,
         "provenance": _clean(
             {

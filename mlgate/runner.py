@@ -147,4 +147,5 @@ def run(
         advisory=advisory,
         config_id=config_id(loaded),
         title=loaded.config.report.title,
+        notes=inputs.notes,
     )

@@ -244,6 +244,7 @@ def report_from_dict(data: dict[str, Any], *, title: str = "mlgate scorecard") -
         advisory=advisory,
         config_id=_str(data, "config_id", "", default="default"),
         title=title,
+        notes=tuple(n[:500] for n in _str_list(data.get("notes", []), "notes")[:10]),
     )
 
 

@@ -221,6 +221,7 @@ def _page(report: Report, rows_limit: int, *, details: bool = True) -> str:
         f'<p><span class="verdict s-{status.value}">{svg.status_text(status)}{advisory}</span> '
         f'<span class="muted">exit code {report.exit_code} · config {esc(report.config_id)}</span></p>'
         "</header>",
+        *(f"<p class=muted>ℹ️ {esc(n)}</p>" for n in report.notes),
         (f"<section><h2>Blocking</h2><ul>{''.join(blockers)}</ul></section>" if blockers else ""),
         f"<section><h2>Gates</h2>{summary}</section>",
         charts_section(chart_set(report)),

@@ -243,6 +243,7 @@ def _compose(
     artifact_url: str | None,
 ) -> str:
     out = [marker(report.config_id), verdict_line(report), ""]
+    out += [line for note in report.notes for line in (f"> ℹ️ {md(note, max_len=500)}", "")]
     lines = blocking_lines(report)
     if lines:
         out += ["**Blocking:**" if report.status is not Status.PASS else "**Notes:**", *lines, ""]

@@ -72,6 +72,7 @@ def render_terminal(report: Report, *, color: bool) -> str:
     head = f"{clean(report.title, 60)}: {_s(report.status, color)} (exit {report.exit_code})"
     lines = [head, tabulate(rows, headers=["gate", "status", "ok", "time", "summary"], tablefmt="simple",
                             disable_numparse=True)]
+    lines[1:1] = [f"note: {clean(n)}" for n in report.notes]  # Report.notes: one line each
     blockers = report.blocking_checks()
     for gate in report.gates:
         if gate.error is not None:
