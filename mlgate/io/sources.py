@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import stat
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,14 +54,38 @@ def confine_to(root: Path, path: Path, key: str, shown: str, *, allow_outside: b
         ) from None
     except (OSError, RuntimeError) as exc:  # a symlink loop is a RuntimeError before Python 3.13
         raise InputError(f"{key}: {shown}: cannot resolve the path: {exc}") from None
-    if allow_outside:
-        return real
-    root = root.resolve()
-    if real != root and root not in real.parents:
-        raise InputError(
-            f"{key}: {shown}: resolves to a file outside the repository ({root.name}/)", hint=OUTSIDE_HINT
-        )
+    if not allow_outside:
+        root = root.resolve()
+        if real != root and root not in real.parents:
+            raise InputError(
+                f"{key}: {shown}: resolves to a file outside the repository ({root.name}/)",
+                hint=OUTSIDE_HINT,
+            )
+    refuse_special(real, key, shown)
     return real
+
+
+def refuse_special(real: Path, key: str, shown: str) -> None:
+    """Refuse anything but a regular file or a folder (before any reader opens it).
+
+    A FIFO blocks the first ``open`` forever, ``/dev/zero`` or ``/dev/urandom`` (directly or through
+    a committed symlink, with ``--allow-outside-repo``) never end, a socket cannot be read: a pull
+    request could stall or exhaust the runner with one. ``os.stat`` follows links, so the kind is the
+    kind of the file the reader would open (POSIX ``stat``: ``S_ISREG``/``S_ISDIR``).
+    """
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        raise InputError(f"{key}: {shown}: cannot read it: {exc.strerror}") from None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise InputError(
+        f"{key}: {shown}: is {kind}, not a regular file (links are followed); mlgate reads only "
+        "regular files",
+        hint="use a regular file committed to the repository (not a pipe, a device or a link to one)",
+    )
 
 
 def confine(loaded: LoadedConfig, path: Path, key: str, shown: str) -> Path:
