@@ -19,6 +19,9 @@ from mlgate.trust import Trust
 
 MAX_CONFIG_BYTES = 1_000_000
 MAX_NODES = 50_000
+# PyYAML's composer and constructor recurse once per nesting level, so a config nested thousands deep
+# ends in RecursionError; a real mlgate.yaml is under 10 levels deep.
+MAX_DEPTH = 64
 _EMBEDDED = re.compile(r"^(?:Value error, )?@([^@]*)@(.*)$", re.S)
 
 
@@ -166,9 +169,28 @@ def _format_error(err: Any, where: str, root: yaml.Node | None) -> str:
     return f"{prefix}: {path}: {msg}"
 
 
+def _check_depth(text: str, where: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` from the parser's events (the parser is a state
+    machine, not recursive), before the recursive composer sees the document."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                line = f":{mark.line + 1}" if mark is not None else ""
+                raise ConfigError(
+                    f"{where}{line}: nested more than {MAX_DEPTH} levels deep",
+                    hint="mlgate.yaml needs only a few levels; write the configuration out flat",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def parse_config(text: str, where: str) -> Config:
     """Validate YAML text; ``where`` names the source in messages."""
     try:
+        _check_depth(text, where)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -215,11 +237,17 @@ def load_config(path: str | Path, trust: Trust | None = None) -> LoadedConfig:
         repo_root(p.absolute().parent), p, "config", where, allow_outside=trust.allow_outside_repo
     )
     try:
-        raw = real.read_bytes()[: MAX_CONFIG_BYTES + 1]
+        # Bounded: never more than the cap is read, whatever the file is.
+        with real.open("rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read the config: {exc.strerror}") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{where}: larger than {MAX_CONFIG_BYTES} bytes; is this the right file?")
+        raise ConfigError(
+            f"{where}: larger than {MAX_CONFIG_BYTES:,} bytes (the limit for mlgate.yaml); "
+            "is this the right file?",
+            hint="pass -c PATH/TO/mlgate.yaml; data belongs in files the config names",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
