@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mlgate.errors import MlgateError
-    from mlgate.io.lazy import Table
-    from mlgate.metrics_registry import Task
+    from mlgate.io.lazy import DataTable
+    from mlgate.metrics_registry import TaskKind
     from mlgate.schema.load import LoadedSchema
 
 
@@ -31,7 +31,7 @@ class EvalData:
     a Python caller).
     """
 
-    frame: Table
+    frame: DataTable
     y_true: np.ndarray
     classes: tuple[object, ...]
     source: str
@@ -73,12 +73,12 @@ class BaselineMetrics:
 class GateInputs:
     """What every gate is given, besides its own config section."""
 
-    task: Task
+    task: TaskKind
     eval: EvalData
     candidate: PredictionSet | None
     baseline: PredictionSet | None = None
     baseline_metrics: BaselineMetrics | None = None
-    reference: Table | None = None
+    reference: DataTable | None = None
     # The data schema named by ``schema:`` (the schema gate's), loaded once.
     schema: LoadedSchema | None = None
     # Errors met while loading an input that only one gate needs, keyed by that input (e.g.

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from mlgate.bundle import EvalData, GateInputs, PredictionSet
 from mlgate.config import Config, LoadedConfig
 from mlgate.errors import InputError, MlgateError
-from mlgate.io.lazy import FrameTable, Table
+from mlgate.io.lazy import DataTable, FrameTable
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
 from mlgate.io.tables import open_table, read_table
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -34,7 +34,7 @@ POSITION_NOTE = (
 
 
 def _encode_labels(
-    frame: Table, loaded: LoadedConfig, where: str, extra: list[pd.Series]
+    frame: DataTable, loaded: LoadedConfig, where: str, extra: list[pd.Series]
 ) -> tuple[object, tuple[object, ...]]:
     import numpy as np
     import pandas as pd
@@ -51,7 +51,7 @@ def _encode_labels(
     if nan.any():
         i = int(nan.argmax())
         raise InputError(f"{where}: row {i + 1}: label '{label}' is missing in {int(nan.sum())} rows")
-    if cfg.task is Task.REGRESSION:
+    if cfg.task is TaskKind.REGRESSION:
         values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
         bad = ~np.isfinite(values)
         if bad.any():
@@ -59,7 +59,7 @@ def _encode_labels(
             raise InputError(f"{where}: row {i + 1}: label '{col.iloc[i]}' is not a number")
         return values, ()
     text = col.astype(str)
-    if cfg.task is Task.BINARY:
+    if cfg.task is TaskKind.BINARY:
         pos = str(cfg.data.positive)
         others = sorted(set(text.unique()) - {pos})
         if not others:
@@ -121,12 +121,12 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(names))
 
 
-def as_table(obj: object, source: str) -> Table:
-    """A DataFrame handed over by a Python caller as a :class:`Table`: pandas (in memory) or a
+def as_table(obj: object, source: str) -> DataTable:
+    """A DataFrame handed over by a Python caller as a :class:`DataTable`: pandas (in memory) or a
     pyspark DataFrame (the data stays in Spark)."""
     import pandas as pd
 
-    if isinstance(obj, Table):
+    if isinstance(obj, DataTable):
         return obj
     if isinstance(obj, pd.DataFrame):
         return FrameTable(obj, source)
@@ -151,8 +151,8 @@ def _reader(loaded: LoadedConfig) -> Callable[..., pd.DataFrame]:
 
 def _open(
     loaded: LoadedConfig, value: str, key: str, columns: tuple[str, ...] | None, given: object = None
-) -> tuple[Table, Path | None]:
-    """``data.eval`` or ``data.reference`` as a :class:`Table` of the configured engine and the file
+) -> tuple[DataTable, Path | None]:
+    """``data.eval`` or ``data.reference`` as a :class:`DataTable` of the configured engine and the file
     it was read from, or the DataFrame a Python caller passed for it (named by the configured value
     in messages) and None."""
     if given is not None:
@@ -327,7 +327,7 @@ def _schema(loaded: LoadedConfig) -> LoadedSchema | None:
 
 
 def _fingerprint(
-    frame: Table, path: Path | None, where: str, pruned: tuple[str, ...] | None
+    frame: DataTable, path: Path | None, where: str, pruned: tuple[str, ...] | None
 ) -> tuple[tuple[str, ...], str | None]:
     """The eval file's every column and its sha256, computed once for the gates and the scorecard.
 

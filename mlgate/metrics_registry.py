@@ -11,7 +11,7 @@ class Direction(str, enum.Enum):
     LOWER = "lower"  # lower is better (log_loss, rmse)
 
 
-class Task(str, enum.Enum):
+class TaskKind(str, enum.Enum):
     BINARY = "binary"
     MULTICLASS = "multiclass"
     REGRESSION = "regression"
@@ -21,7 +21,7 @@ class Task(str, enum.Enum):
 class MetricSpec:
     name: str
     direction: Direction
-    tasks: frozenset[Task]
+    tasks: frozenset[TaskKind]
     needs_scores: bool
     formula: str
     # Metrics that are a function of the confusion matrix get the paired cell-count bootstrap.
@@ -32,9 +32,9 @@ class MetricSpec:
         return baseline - candidate if self.direction is Direction.HIGHER else candidate - baseline
 
 
-_C = frozenset({Task.BINARY, Task.MULTICLASS})
-_B = frozenset({Task.BINARY})
-_R = frozenset({Task.REGRESSION})
+_C = frozenset({TaskKind.BINARY, TaskKind.MULTICLASS})
+_B = frozenset({TaskKind.BINARY})
+_R = frozenset({TaskKind.REGRESSION})
 
 METRICS: dict[str, MetricSpec] = {
     m.name: m

@@ -16,7 +16,7 @@ from mlgate.config.loader import LoadedConfig, config_json_schema, load_config, 
 from mlgate.config.report import ReportConfig
 from mlgate.config.root import Config, SchemaRef
 from mlgate.config.thresholds import MetricThreshold
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 
 __all__ = [
     "BaselineSource",
@@ -34,7 +34,7 @@ __all__ = [
     "SchemaRef",
     "SchemaSection",
     "SlicesSection",
-    "Task",
+    "TaskKind",
     "config_json_schema",
     "load_config",
     "parse_config",

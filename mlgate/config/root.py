@@ -11,7 +11,7 @@ from mlgate.config.data import BaselineSource, DataConfig, ModelSource
 from mlgate.config.gates import Gates, SchemaSection
 from mlgate.config.mlflow import MlflowSettings
 from mlgate.config.report import ReportConfig
-from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, Task
+from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, TaskKind
 
 
 class SchemaRef(Section):
@@ -23,7 +23,7 @@ class Config(Section):
     """mlgate.yaml, version 1."""
 
     version: Literal[1] = Field(description="Config format version; must be 1.")
-    task: Task = Field(description="binary | multiclass | regression")
+    task: TaskKind = Field(description="binary | multiclass | regression")
     data: DataConfig
     schema_: str | SchemaRef | None = Field(
         None, alias="schema", description="Schema for the data gate (path or {path, kind})."
@@ -36,7 +36,7 @@ class Config(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
-        if self.task is Task.BINARY and self.data.positive is None:
+        if self.task is TaskKind.BINARY and self.data.positive is None:
             raise ValueError("@data.positive@required for task 'binary': the positive class value")
         perf = self.gates.performance
         if perf is not None:
@@ -52,12 +52,12 @@ class Config(Section):
         if fair is not None:
             # Regression has group error gaps only; rates need classes (error_gap_* = regression).
             for name in fair.metrics:
-                if name.startswith("error_gap_") != (self.task is Task.REGRESSION):
+                if name.startswith("error_gap_") != (self.task is TaskKind.REGRESSION):
                     ok = ", ".join(
                         sorted(
                             n
                             for n in FAIRNESS_METRICS
-                            if n.startswith("error_gap_") == (self.task is Task.REGRESSION)
+                            if n.startswith("error_gap_") == (self.task is TaskKind.REGRESSION)
                         )
                     )
                     raise ValueError(

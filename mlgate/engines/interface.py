@@ -7,7 +7,7 @@ engine a table carries: :mod:`mlgate.engines.local` (numpy, pyarrow, pandas) for
 machine, the Spark engine for tables that live in Spark. Both answer with the same numbers, so the
 scorecard does not depend on the engine.
 
-A table names its engine's module (``Table.engine_module``): the Spark engine is imported only when a
+A table names its engine's module (``DataTable.engine_module``): the Spark engine is imported only when a
 Spark table exists, and no gate module imports pyspark or a Spark module.
 """
 
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
     from mlgate.schema.builtin import DatasetChecks
-    from mlgate.schema.findings import Outcome
+    from mlgate.schema.findings import Validation
     from mlgate.schema.load import LoadedSchema
 
 
@@ -161,7 +161,7 @@ class Distinct:
 class Engine(ABC):
     """The questions gates ask about ``table``'s rows."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: DataTable) -> None:
         self.table = table
 
     @abstractmethod
@@ -185,15 +185,15 @@ class Engine(ABC):
         table."""
 
     @abstractmethod
-    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Outcome:
+    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Validation:
         """The findings of a data schema: failing-row counts and examples of every check."""
 
     @abstractmethod
-    def dataset_checks(self, query: DatasetQuery, rows: int) -> Outcome:
+    def dataset_checks(self, query: DatasetQuery, rows: int) -> Validation:
         """The built-in dataset checks (duplicate ids, unknown labels, a single class, empty columns)."""
 
 
-def engine_of(table: Table) -> Engine:
+def engine_of(table: DataTable) -> Engine:
     """The engine of ``table``: the ``ENGINE`` class of the module the table's class names."""
     module = importlib.import_module(type(table).engine_module)
     engine: Engine = module.ENGINE(table)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.schema.findings import Outcome
+    from mlgate.schema.findings import Validation
     from mlgate.schema.load import LoadedSchema
 
 
@@ -97,7 +97,7 @@ class LocalEngine(Engine):
             sums=error_terms(codes.y, codes.cand, codes.base) if query.regression else None,
         )
 
-    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Outcome:
+    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Validation:
         if schema.kind == "great-expectations":
             from mlgate.schema.ge_engine import validate_ge_table
 
@@ -106,7 +106,7 @@ class LocalEngine(Engine):
 
         return validate_pandera_table(schema.schema, self.table, max_examples, rows)
 
-    def dataset_checks(self, query: DatasetQuery, rows: int) -> Outcome:
+    def dataset_checks(self, query: DatasetQuery, rows: int) -> Validation:
         from mlgate.schema.builtin import dataset_outcome
 
         return dataset_outcome(self.table, **query.arguments(), rows=rows)

@@ -17,13 +17,13 @@ from mlgate.errors import InputError
 if TYPE_CHECKING:
     import numpy as np
 
-    from mlgate.io.lazy import Table
-    from mlgate.schema.findings import Outcome
+    from mlgate.io.lazy import DataTable
+    from mlgate.schema.findings import Validation
     from mlgate.schema.load import LoadedSchema
 
 
 class SparkEngine(Engine):
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: DataTable) -> None:
         assert isinstance(table, SparkTable)
         super().__init__(table)
         self.spark_table = table
@@ -50,7 +50,7 @@ class SparkEngine(Engine):
 
         return group_rows(self.spark_table, query)
 
-    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Outcome:
+    def validate(self, schema: LoadedSchema, max_examples: int, rows: int) -> Validation:
         if schema.kind == "great-expectations":
             raise InputError(
                 f"{schema.source}: Great Expectations suites need data.engine: pandas",
@@ -60,7 +60,7 @@ class SparkEngine(Engine):
 
         return pandera_outcome(schema.schema, self.spark_table, max_examples, schema.source)
 
-    def dataset_checks(self, query: DatasetQuery, rows: int) -> Outcome:
+    def dataset_checks(self, query: DatasetQuery, rows: int) -> Validation:
         from mlgate.engines.spark_schema import dataset_outcome
 
         # Spark scans every row in one aggregate: no row batches.

@@ -29,7 +29,7 @@ from mlgate.engines.spark_pandera import disagreement
 from mlgate.engines.spark_stats import FLOAT_TYPES, ORDER, POS, missing
 from mlgate.errors import InputError
 from mlgate.schema.builtin import DatasetChecks
-from mlgate.schema.findings import Finding, Outcome, examples_from, plain
+from mlgate.schema.findings import Finding, Validation, examples_from, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,7 +200,7 @@ class Scan:
         return examples_from(rows, values, self.max_examples)
 
 
-def pandera_outcome(schema: Any, table: SparkTable, max_examples: int, where: str) -> Outcome:
+def pandera_outcome(schema: Any, table: SparkTable, max_examples: int, where: str) -> Validation:
     """pandera's findings for ``schema`` on the Spark table (see the module docstring)."""
     from pyspark.sql import functions as F
 
@@ -253,7 +253,7 @@ def pandera_outcome(schema: Any, table: SparkTable, max_examples: int, where: st
                 findings += findings_from_failure_cases(group, max_examples)
     findings += [_finding(scan, c, small) for k, c in by_key.items() if k not in done]
     notes = disagreement(schema, table, set(by_key))
-    return Outcome(len(table), count_checks(schema), tuple(findings), notes)
+    return Validation(len(table), count_checks(schema), tuple(findings), notes)
 
 
 def _unique(scan: Scan, name: str, report: str) -> RowCheck:
@@ -306,7 +306,7 @@ def dataset_outcome(
     known_labels: Collection[str] | None,
     classification: bool,
     max_examples: int,
-) -> Outcome:
+) -> Validation:
     """:func:`mlgate.schema.builtin.dataset_outcome` computed in Spark."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -349,4 +349,4 @@ def dataset_outcome(
             Finding(name, "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
             for name in table.columns if scan.nulls[name] == len(table)
         ]
-    return Outcome(len(table), n_checks, tuple(findings))
+    return Validation(len(table), n_checks, tuple(findings))

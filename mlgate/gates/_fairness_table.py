@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from mlgate.gates._fairness_groups import Attribute
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.result import Table
 from mlgate.stats.fairness import UNDEFINED_BECAUSE
 
@@ -26,9 +26,9 @@ RATE_NAMES = {
     "mean_error": "mean error",
 }
 SHOWN = {
-    Task.BINARY: ("selection_rate", "tpr", "fpr", "accuracy"),
-    Task.MULTICLASS: ("selection_rate", "tpr", "fpr", "accuracy"),
-    Task.REGRESSION: ("mae", "rmse", "mean_error"),
+    TaskKind.BINARY: ("selection_rate", "tpr", "fpr", "accuracy"),
+    TaskKind.MULTICLASS: ("selection_rate", "tpr", "fpr", "accuracy"),
+    TaskKind.REGRESSION: ("mae", "rmse", "mean_error"),
 }
 UNDEFINED = "undefined"
 
@@ -42,12 +42,12 @@ def group_table(
     include: np.ndarray,
     cand: dict[str, np.ndarray],
     base: dict[str, np.ndarray] | None,
-    task: Task,
+    task: TaskKind,
     classes: tuple[object, ...],
 ) -> Table:
     shown = SHOWN[task]
     headers: list[str] = ["group"]
-    if task is Task.MULTICLASS:
+    if task is TaskKind.MULTICLASS:
         headers.append("class")
     headers.append("n")
     for r in shown:
@@ -60,7 +60,7 @@ def group_table(
     for g, label in enumerate(attr.labels):
         for c in range(n_cls):
             row: list[Any] = [label + (" (reference)" if g == attr.ref else "")]
-            if task is Task.MULTICLASS:
+            if task is TaskKind.MULTICLASS:
                 row.append(str(classes[c]))
             row.append(int(cand["size"][g, c]))
             for r in shown:

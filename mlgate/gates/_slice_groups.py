@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mlgate.bundle import EvalData
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,14 @@ class Slice:
     cells: np.ndarray | None = None  # flat (label, candidate, baseline) counts, as stats.bootstrap
 
 
-def _absent(col: str, frame: Table, where: str) -> InputError:
+def _absent(col: str, frame: DataTable, where: str) -> InputError:
     return InputError(
         f"gates.slices.columns: no column {quote(col)} in {where}",
         hint=f"columns found: {', '.join(one_line(c, 60) for c in frame.columns[:30])}",
     )
 
 
-def build_slices(frame: Table, columns: tuple[str, ...], bins: int, where: str) -> list[Slice]:
+def build_slices(frame: DataTable, columns: tuple[str, ...], bins: int, where: str) -> list[Slice]:
     """Slices holding their row positions."""
     import numpy as np
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from mlgate.config.gates import DeepchecksSection
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, ErrorKind, GateResult, Status
 
 if TYPE_CHECKING:
     from mlgate.bundle import EvalData, GateInputs
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
 
 # The pinned stack that deepchecks 0.19.1 works on (its setup requires and its import-time failures
 # on numpy 2, pandas 2.3 and scikit-learn 1.6).
@@ -79,14 +79,16 @@ def _import_deepchecks() -> Any:
     return tabular
 
 
-def _dataset(tabular: Any, frame: Table, ev: EvalData, task: Task) -> Any:
+def _dataset(tabular: Any, frame: DataTable, ev: EvalData, task: TaskKind) -> Any:
     import pandas as pd
 
     label, id_col = ev.label, ev.id_column
     skip = {label, id_col}
     features = [c for c in (ev.features or [str(c) for c in frame.columns]) if c not in skip]
     cat = [c for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
-    label_type = {Task.BINARY: "binary", Task.MULTICLASS: "multiclass", Task.REGRESSION: "regression"}
+    label_type = {
+        TaskKind.BINARY: "binary", TaskKind.MULTICLASS: "multiclass", TaskKind.REGRESSION: "regression"
+    }
     # The id is the index, so Identifier Label Correlation can look for a leaking id.
     index = [id_col] if id_col is not None and id_col in frame.columns else []
     return tabular.Dataset(
@@ -168,7 +170,7 @@ def _run_args(inputs: GateInputs, gate: DeepchecksSection, tabular: Any) -> dict
         if cand is None:
             raise InputError("deepchecks: model_evaluation needs candidate predictions")
         classes = list(inputs.eval.classes)
-        if inputs.task is Task.REGRESSION:
+        if inputs.task is TaskKind.REGRESSION:
             args.update(y_pred_train=cand.y_pred)
         else:
             import numpy as np

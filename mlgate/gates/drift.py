@@ -19,7 +19,7 @@ from mlgate.errors import InputError
 from mlgate.gates._drift_columns import column_stats
 from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, GateResult, Status
 from mlgate.text import one_line, quote
 
@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
     from mlgate.bundle import GateInputs, PredictionSet
     from mlgate.config.data import DataConfig
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
     from mlgate.stats.drift import DriftStats
 
 # Column names of mlgate's prediction files: model outputs, never features.
 PREDICTION_COLUMNS = ("prediction", "score")
 
 
-def read_column(table: Table, name: str, where: str) -> Column:
+def read_column(table: DataTable, name: str, where: str) -> Column:
     """One column for a worker, from the table's engine: the local engine reads it without entering
     the table's column cache (the gate reads each column once, so it holds only the columns its
     workers are comparing, not every feature of both tables); another engine may answer with value
@@ -144,7 +144,7 @@ class DriftGate(Gate[DriftSection]):
 
     @staticmethod
     def _columns(
-        inputs: GateInputs, gate: DriftSection, ref: Table, names: tuple[str, str]
+        inputs: GateInputs, gate: DriftSection, ref: DataTable, names: tuple[str, str]
     ) -> tuple[list[str], list[str]]:
         ev = inputs.eval
         frame = ev.frame
@@ -178,12 +178,12 @@ class DriftGate(Gate[DriftSection]):
         return [c for c in wanted if c in ref.columns and c not in dates], notes
 
 
-def _outputs(p: PredictionSet, task: Task, classes: tuple[object, ...], scores: bool) -> pd.Series:
+def _outputs(p: PredictionSet, task: TaskKind, classes: tuple[object, ...], scores: bool) -> pd.Series:
     """A model's outputs as a column: scores or regression values (numeric), else class labels."""
     import numpy as np
     import pandas as pd
 
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         return pd.Series(p.y_pred, dtype="float64")
     if scores and p.scores is not None and p.scores.ndim == 1:
         return pd.Series(p.scores, dtype="float64")
@@ -214,7 +214,7 @@ def prediction_verdict(
         against = f"{ref_name} column '{col}'"
         logged = read_column(ref, col, against)
         scores = logged.numeric and cand.scores is not None
-        other = logged if scores or task is Task.REGRESSION else logged.as_text()
+        other = logged if scores or task is TaskKind.REGRESSION else logged.as_text()
     elif inputs.baseline is not None:
         base = inputs.baseline
         scores = cand.scores is not None and base.scores is not None
@@ -225,7 +225,7 @@ def prediction_verdict(
             "prediction drift not compared: no baseline predictions and no gates.drift.reference_predictions"
         )
     current = _outputs(cand, task, classes, scores)
-    what = "score" if scores else ("prediction" if task is Task.REGRESSION else "predicted class")
+    what = "score" if scores else ("prediction" if task is TaskKind.REGRESSION else "predicted class")
     kind = "numeric" if current.dtype == "float64" else "categorical"
     stats = column_stats(other, LocalColumn(current, cand.source), kind, gate.bins, what, gate.method == "ks")
     return decide(what, "prediction", stats, DriftColumn(), gate, note=f"candidate vs {against}"), ""
@@ -241,7 +241,7 @@ def label_verdict(
     if label not in ref.columns:
         return None, f"label drift not compared: {names[0]} has no column '{label}'"
     spec = gate.per_column.get(label, DriftColumn())
-    kind = "numeric" if inputs.task is Task.REGRESSION else "categorical"
+    kind = "numeric" if inputs.task is TaskKind.REGRESSION else "categorical"
     ks_p = (spec.method or gate.method) == "ks"
     pair = read_column(ref, label, names[0]), read_column(inputs.eval.frame, label, names[1])
     stats = column_stats(*pair, kind, gate.bins, label, ks_p)

@@ -24,7 +24,7 @@ from mlgate.gates._fairness_groups import Attribute, attributes, group_rows, nee
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, Task
+from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, TaskKind
 from mlgate.result import Check, GateResult, Status
 from mlgate.stats import fairness as fs
 from mlgate.stats.decision import Outcome, allowed_drop
@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from mlgate.config.thresholds import MetricThreshold
 
 DEFAULT_METRICS = {
-    Task.BINARY: ("demographic_parity_difference", "equalized_odds_difference"),
-    Task.MULTICLASS: ("demographic_parity_difference", "equalized_odds_difference"),
-    Task.REGRESSION: ("error_gap_mae",),
+    TaskKind.BINARY: ("demographic_parity_difference", "equalized_odds_difference"),
+    TaskKind.MULTICLASS: ("demographic_parity_difference", "equalized_odds_difference"),
+    TaskKind.REGRESSION: ("error_gap_mae",),
 }
 
 
@@ -64,13 +64,13 @@ def group_stats(
     rows: GroupRows,
     inputs: GateInputs,
     gate: FairnessSection,
-    task: Task,
+    task: TaskKind,
     rng: np.random.Generator | None,
 ) -> GroupStats:
     """Sufficient statistics -> rates (``rng`` None: no bootstrap)."""
     g = len(attr.labels)
     has_base = inputs.baseline is not None
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         assert rows.sums is not None
         sums = fs.group_sums(attr.codes, g, rows.sums)
         rc, rb = fs.regression_rates(sums, 0), fs.regression_rates(sums, 1) if has_base else None
@@ -102,13 +102,13 @@ def _value(name: str, rates: dict[str, np.ndarray], st: GroupStats) -> float:
     return float(fs.metric_values(name, rates, st.include, st.attr.ref))
 
 
-def explain(name: str, st: GroupStats, classes: tuple[object, ...], task: Task) -> tuple[str, str | None]:
+def explain(name: str, st: GroupStats, classes: tuple[object, ...], task: TaskKind) -> tuple[str, str | None]:
     """Which groups drive the candidate's value: a phrase for the message and the Check.group text."""
     d = fs.drivers(name, st.cand, st.include, st.attr.ref)
     if d is None:
         return "", None
     labels, rate = st.attr.labels, st.cand[d.part][:, d.cls]
-    cls = f" (class '{classes[d.cls]}' vs rest)" if task is Task.MULTICLASS else ""
+    cls = f" (class '{classes[d.cls]}' vs rest)" if task is TaskKind.MULTICLASS else ""
     ref = " (reference)" if st.attr.ref is not None else ""
     text = (
         f"{RATE_NAMES[d.part]}{cls} {fmt(float(rate[d.low]))} for {labels[d.low]} vs "
@@ -303,7 +303,7 @@ def _plan(
 
 
 def coverage_checks(
-    st: GroupStats, metrics: list[str], gate: FairnessSection, task: Task, classes: tuple[object, ...]
+    st: GroupStats, metrics: list[str], gate: FairnessSection, task: TaskKind, classes: tuple[object, ...]
 ) -> list[Check]:
     """Warnings for groups too small to judge and for undefined rates (named, never dropped silently)."""
     attr, out = st.attr, []
@@ -330,7 +330,7 @@ def coverage_checks(
             if not bad:
                 continue
             cls = ""
-            if task is Task.MULTICLASS:
+            if task is TaskKind.MULTICLASS:
                 cls = f" for class {', '.join(repr(str(classes[c])) for c in bad)}"
             why = fs.UNDEFINED_BECAUSE.get(part, "empty group")
             notes.append(
@@ -371,7 +371,7 @@ class FairnessGate(Gate["FairnessSection"]):
         checks: list[Check] = []
         tables = []
         # The counts by combination of sensitive values, label and predictions, from the engine.
-        rows = group_rows(inputs, gate, task is Task.REGRESSION)
+        rows = group_rows(inputs, gate, task is TaskKind.REGRESSION)
         computed = []
         plans: dict[tuple[int, str], tuple[list[GroupGap], float]] = {}
         for i, attr in enumerate(attributes(rows, gate, ev.source, lambda: list(ev.header))):

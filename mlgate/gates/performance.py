@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import against_limits, fmt, power, power_text, rule_note, sentence, status_of
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import METRICS, Direction, Task
+from mlgate.metrics_registry import METRICS, Direction, TaskKind
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class PerformanceGate(Gate["PerformanceSection"]):
         Point values and row-level metrics (roc_auc, losses) use the driver's arrays."""
         confusion = any(METRICS[m].confusion for m in names if m in METRICS)
         compared = inputs.baseline is not None or inputs.baseline_metrics is not None
-        if inputs.task is Task.REGRESSION or not confusion or not compared:
+        if inputs.task is TaskKind.REGRESSION or not confusion or not compared:
             return None
         from mlgate.engines.interface import RowCodes, engine_of
 

@@ -18,8 +18,8 @@ from mlgate.config.gates import SchemaSection
 from mlgate.engines.interface import DatasetQuery, engine_of
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
-from mlgate.io.lazy import BATCH_ROWS, FrameTable, Table
-from mlgate.metrics_registry import Task
+from mlgate.io.lazy import BATCH_ROWS, DataTable, FrameTable
+from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, GateResult, Status
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
     from mlgate.config import Config
     from mlgate.schema.builtin import DatasetChecks
-    from mlgate.schema.findings import Finding, Outcome
+    from mlgate.schema.findings import Finding, Validation
     from mlgate.schema.load import LoadedSchema
 
 
@@ -94,18 +94,18 @@ def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaSection) -> Ch
 
 
 def validate(
-    schema: LoadedSchema, table: Table | pd.DataFrame, max_examples: int, rows: int = BATCH_ROWS
-) -> Outcome:
+    schema: LoadedSchema, table: DataTable | pd.DataFrame, max_examples: int, rows: int = BATCH_ROWS
+) -> Validation:
     """The schema's findings on ``table``, from its engine (locally: read in batches of ``rows`` rows)."""
-    if not isinstance(table, Table):
+    if not isinstance(table, DataTable):
         table = FrameTable(table, schema.source)
     return engine_of(table).validate(schema, max_examples, rows)
 
 
 def dataset_checks(
-    table: Table, levels: DatasetChecks, *, label: str | None, id_col: str | None,
+    table: DataTable, levels: DatasetChecks, *, label: str | None, id_col: str | None,
     known_labels: tuple[str, ...] | None, classification: bool, max_examples: int, rows: int = BATCH_ROWS,
-) -> Outcome:
+) -> Validation:
     """The built-in dataset checks, from the table's engine."""
     query = DatasetQuery(levels, label, id_col, known_labels, classification, max_examples)
     return engine_of(table).dataset_checks(query, rows)
@@ -133,9 +133,9 @@ class SchemaGate(Gate[SchemaSection]):
             frames.append(("reference", inputs.reference))
         schema = inputs.schema
         ev = inputs.eval
-        classification = inputs.task is not Task.REGRESSION
+        classification = inputs.task is not TaskKind.REGRESSION
         known = gate.labels if gate.labels is not None else (
-            tuple(str(c) for c in ev.classes) if inputs.task is Task.BINARY or
+            tuple(str(c) for c in ev.classes) if inputs.task is TaskKind.BINARY or
             "reference" in gate.apply_to else None
         )
         levels = DatasetChecks(gate.duplicate_ids, gate.unknown_labels, gate.single_class, gate.empty_columns)

@@ -1,6 +1,6 @@
 """Input tables whose columns are read when a gate asks for them.
 
-A gate sees ``data.eval`` and ``data.reference`` as a :class:`Table`: the column names, the row count,
+A gate sees ``data.eval`` and ``data.reference`` as a :class:`DataTable`: the column names, the row count,
 and ``table[column]`` (a pandas Series) or ``table[[columns]]`` (a DataFrame), like a DataFrame.
 Three kinds:
 
@@ -8,7 +8,7 @@ Three kinds:
 - :class:`ParquetTable`: a Parquet file; each request reads only its columns from the file, and
   recently used columns are kept while they fit in a byte budget (``MLGATE_COLUMN_CACHE_MB``,
   default 512). Memory therefore grows with the columns one gate needs at a time, not with the table;
-  :meth:`Table.batches` reads row groups in batches for the gates that look at every column;
+  :meth:`DataTable.batches` reads row groups in batches for the gates that look at every column;
 - ``mlgate.engines.spark.SparkTable`` (``data.engine: spark``): the data stays in Spark; the gates'
   counts are computed there by its engine (:mod:`mlgate.engines.interface`), and requested columns
   are collected.
@@ -51,7 +51,7 @@ def series_bytes(s: pd.Series) -> int:
     return int(s.memory_usage(index=False, deep=deep))
 
 
-class Table(ABC):
+class DataTable(ABC):
     """One input table. ``source`` is the name used in messages (the path as configured)."""
 
     source: str
@@ -119,7 +119,7 @@ class Table(ABC):
         return list(dict.fromkeys(columns))
 
 
-class FrameTable(Table):
+class FrameTable(DataTable):
     """A table already in memory."""
 
     def __init__(self, frame: pd.DataFrame, source: str) -> None:
@@ -150,7 +150,7 @@ class FrameTable(Table):
         return self.frame[cols]
 
 
-class CachedTable(Table):
+class CachedTable(DataTable):
     """A table read column by column through ``_load``, keeping columns within the cache budget."""
 
     def __init__(self, source: str) -> None:

@@ -30,7 +30,7 @@ from mlgate.io.models import (
     feature_columns,
     scoring_errors,
 )
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,7 +143,7 @@ def _score(
     trust: Trust,
     where: str,
     xs: Iterable[pd.DataFrame],
-    task: Task,
+    task: TaskKind,
     classes: Sequence[object],
 ) -> tuple[str, np.ndarray, np.ndarray | None]:
     flavors = mlmodel["flavors"]
@@ -181,7 +181,7 @@ def _load(loader: Any, where: str) -> Any:
 
 
 def _pyfunc_predict(
-    model: Any, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
+    model: Any, xs: Iterable[pd.DataFrame], task: TaskKind, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """A python_function model predicts labels (or values) only: no scores."""
     import numpy as np
@@ -196,7 +196,7 @@ def _pyfunc_predict(
                 raise InputError(f"{where}: the model returned {out.shape[1]} columns, not one prediction")
             parts.append(out)
     raw = np.concatenate(parts) if parts else np.empty(0)
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         return raw.astype("float64"), None
     labels = sorted({str(v) for v in raw})
     mapping = class_mapping(labels, classes, where)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
 from mlgate.io.sources import local_path
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,7 +112,7 @@ def scoring_errors(where: str, hint: str) -> Iterator[None]:
 
 
 def _sklearn_predict(
-    model: Any, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
+    model: Any, xs: Iterable[pd.DataFrame], task: TaskKind, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     import numpy as np
 
@@ -121,7 +121,7 @@ def _sklearn_predict(
     raws: list[np.ndarray] = []
     probas: list[np.ndarray] = []
     with scoring_errors(where, "the model must accept the eval feature columns (data.features)"):
-        mapping = None if task is Task.REGRESSION else class_mapping(list(model.classes_), classes, where)
+        mapping = None if task is TaskKind.REGRESSION else class_mapping(list(model.classes_), classes, where)
         with_proba = mapping is not None and hasattr(model, "predict_proba")
         for x in xs:
             raws.append(np.asarray(model.predict(x)))
@@ -136,7 +136,7 @@ def _sklearn_predict(
     return y_pred, _scores(proba, mapping, len(classes), task)
 
 
-def _scores(proba: Any, mapping: np.ndarray, k: int, task: Task) -> np.ndarray | None:
+def _scores(proba: Any, mapping: np.ndarray, k: int, task: TaskKind) -> np.ndarray | None:
     import numpy as np
 
     if proba is None:
@@ -144,11 +144,11 @@ def _scores(proba: Any, mapping: np.ndarray, k: int, task: Task) -> np.ndarray |
     proba = np.asarray(proba, dtype="float64")
     full = np.zeros((proba.shape[0], k))
     full[:, mapping] = proba
-    return full[:, 1] if task is Task.BINARY else full
+    return full[:, 1] if task is TaskKind.BINARY else full
 
 
 def _onnx_predict(
-    path: Path, xs: Iterable[pd.DataFrame], task: Task, classes: Sequence[object], where: str
+    path: Path, xs: Iterable[pd.DataFrame], task: TaskKind, classes: Sequence[object], where: str
 ) -> tuple[np.ndarray, np.ndarray | None]:
     import numpy as np
 
@@ -179,7 +179,7 @@ def _onnx_predict(
             hint="the model must accept the eval feature columns (data.features)",
         ) from None
     labels = np.concatenate(label_parts) if label_parts else np.empty(0)
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         return labels.astype("float64"), None
     model_classes = sorted({str(v) for v in labels})
     proba = None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,7 +84,7 @@ def encode_predictions(
     preds: pd.DataFrame,
     *,
     name: str,
-    task: Task,
+    task: TaskKind,
     classes: Sequence[object],
     where: str,
 ) -> PredictionSet:
@@ -108,7 +108,7 @@ def encode_predictions(
             hint="every eval row needs a prediction",
         )
     scores: np.ndarray | None = None
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64")
         bad = ~np.isfinite(values)
         if bad.any():
@@ -130,9 +130,9 @@ def encode_predictions(
         )
     y_pred = codes.to_numpy(dtype="int64")
 
-    if task is Task.BINARY and "score" in preds.columns:
+    if task is TaskKind.BINARY and "score" in preds.columns:
         scores = _probabilities(preds["score"], "score", where)
-    elif task is Task.MULTICLASS:
+    elif task is TaskKind.MULTICLASS:
         cols = [f"proba_{c}" for c in classes]
         present = [c for c in cols if c in preds.columns]
         if present:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mlgate.errors import InputError
 from mlgate.io.columns import present_columns
-from mlgate.io.lazy import FrameTable, ParquetTable, Table
+from mlgate.io.lazy import DataTable, FrameTable, ParquetTable
 from mlgate.io.sniff import SUFFIXES, sniff, table_format
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def open_table(
     columns: Sequence[str] | None,
     null_values: Sequence[str],
     display: str,
-) -> Table:
+) -> DataTable:
     """A Parquet file lazily, any other format parsed into memory (``columns`` prunes what is parsed)."""
     if path.exists() and path.is_file():
         try:

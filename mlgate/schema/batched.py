@@ -1,6 +1,6 @@
 """Validate a table with a pandera schema in row batches, with the result of one whole-table validation.
 
-A Parquet table is validated ``rows`` rows at a time (``Table.batches``: each batch's index holds the
+A Parquet table is validated ``rows`` rows at a time (``DataTable.batches``: each batch's index holds the
 absolute row numbers, so pandera's failure cases name the right rows). The per-batch failure cases are
 merged so the outcome equals ``validate_pandera(schema, table.to_pandas())``:
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mlgate.schema.findings import Finding, Outcome, examples_from
+from mlgate.schema.findings import Finding, Validation, examples_from
 from mlgate.schema.pandera_engine import (
     check_name,
     count_checks,
@@ -34,7 +34,7 @@ from mlgate.schema.pandera_engine import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
 
 # pandera's built-in checks that decide each value on its own (pandera.api.checks.Check).
 ROW_WISE = frozenset({
@@ -126,7 +126,7 @@ def unified_dtype(dtypes: list[Any]) -> Any:
     return np.dtype(object)
 
 
-def validate_pandera_table(schema: Any, table: Table, max_examples: int, rows: int) -> Outcome:
+def validate_pandera_table(schema: Any, table: DataTable, max_examples: int, rows: int) -> Validation:
     """:func:`validate_pandera` of the whole table, computed in batches of ``rows`` rows."""
     n = len(table)
     if n <= rows or not batchable(schema):
@@ -150,10 +150,10 @@ def validate_pandera_table(schema: Any, table: Table, max_examples: int, rows: i
         keep = wanted.intersection(batch.index) | (merge.add(cases) if cases is not None else set())
         if keep:
             samples.append(batch.loc[sorted(keep)])
-    return Outcome(n, count_checks(schema), _ordered(schema, merge, samples, dtypes))
+    return Validation(n, count_checks(schema), _ordered(schema, merge, samples, dtypes))
 
 
-def _duplicates(column: Any, table: Table, merge: RowMerge) -> set[int]:
+def _duplicates(column: Any, table: DataTable, merge: RowMerge) -> set[int]:
     """pandera's ``unique`` check of one column read whole; the rows to keep include a second row of
     the first duplicated value, so the small frame fails the check too."""
     import pandera.pandas as pa

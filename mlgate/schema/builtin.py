@@ -11,10 +11,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mlgate.schema.findings import Finding, Outcome, examples_from
+from mlgate.schema.findings import Finding, Validation, examples_from
 
 if TYPE_CHECKING:
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
 
 Level = Literal["error", "warn", "off"]
 
@@ -36,7 +36,7 @@ class DatasetChecks:
 
 
 def dataset_outcome(
-    table: Table,
+    table: DataTable,
     *,
     levels: DatasetChecks,
     label: str | None,
@@ -45,7 +45,7 @@ def dataset_outcome(
     classification: bool,
     max_examples: int,
     rows: int,
-) -> Outcome:
+) -> Validation:
     """Run the enabled checks on ``table`` (batches of ``rows`` rows); findings carry their configured
     severity."""
     import numpy as np
@@ -96,10 +96,10 @@ def dataset_outcome(
             Finding(name, "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
             for name in empty_columns(table, rows)
         ]
-    return Outcome(len(table), n_checks, tuple(findings))
+    return Validation(len(table), n_checks, tuple(findings))
 
 
-def empty_columns(table: Table, rows: int) -> list[str]:
+def empty_columns(table: DataTable, rows: int) -> list[str]:
     """Columns without a single value, in table order. Batches read only the columns still empty."""
     empty = list(table.columns)
     # Most columns have a value in the first row: no need to scan a million cells.

@@ -25,7 +25,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Validation:
     """The result of validating one frame against one schema."""
 
     n_rows: int

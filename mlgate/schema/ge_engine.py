@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import InputError
-from mlgate.schema.findings import Finding, Outcome, Severity, examples_from, plain
+from mlgate.schema.findings import Finding, Severity, Validation, examples_from, plain
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.io.lazy import Table
+    from mlgate.io.lazy import DataTable
 
 _state: dict[str, Any] = {}
 _counter = itertools.count()
@@ -150,10 +150,10 @@ def _finding(r: Any, max_examples: int, merged: Merged | None = None) -> Finding
     return Finding(column, check, text, None, ((None, plain(res.get("observed_value"))),), sev)
 
 
-def validate_ge(suite: Mapping[str, Any], frame: pd.DataFrame, max_examples: int, where: str) -> Outcome:
+def validate_ge(suite: Mapping[str, Any], frame: pd.DataFrame, max_examples: int, where: str) -> Validation:
     results = _results(build_suite(suite, where), frame, max_examples)
     findings = [f for r in results if (f := _finding(r, max_examples)) is not None]
-    return Outcome(len(frame), len(results), tuple(findings))
+    return Validation(len(frame), len(results), tuple(findings))
 
 
 # Expectations that judge each row on its own (GX "column map" expectations): their unexpected rows
@@ -186,8 +186,8 @@ def row_wise(suite: Mapping[str, Any]) -> bool:
 
 
 def validate_ge_table(
-    suite: Mapping[str, Any], table: Table, max_examples: int, where: str, rows: int
-) -> Outcome:
+    suite: Mapping[str, Any], table: DataTable, max_examples: int, where: str, rows: int
+) -> Validation:
     """:func:`validate_ge` of the whole table. A suite of row-wise expectations is validated in batches
     of ``rows`` rows and the unexpected rows merged; any other suite (aggregates such as a mean, a row
     count or uniqueness need every row at once) on the whole table."""
@@ -212,7 +212,7 @@ def validate_ge_table(
         _finding(r, max_examples, merged[key] if r.expectation_config.type in ROW_WISE else None)
         for key, r in zip(_keys(first), first, strict=True)
     ]
-    return Outcome(len(table), len(first), tuple(f for f in findings if f is not None))
+    return Validation(len(table), len(first), tuple(f for f in findings if f is not None))
 
 
 def _keys(results: list[Any]) -> list[tuple[str, int]]:

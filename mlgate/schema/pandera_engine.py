@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from mlgate.schema.findings import Finding, Outcome, examples_from, plain
+from mlgate.schema.findings import Finding, Validation, examples_from, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,15 +35,15 @@ def count_checks(schema: Any) -> int:
     return n
 
 
-def validate_pandera(schema: Any, frame: pd.DataFrame, max_examples: int) -> Outcome:
+def validate_pandera(schema: Any, frame: pd.DataFrame, max_examples: int) -> Validation:
     import pandera.errors as pe
 
     n_checks = count_checks(schema)
     try:
         schema.validate(frame, lazy=True)
     except pe.SchemaErrors as exc:
-        return Outcome(len(frame), n_checks, findings_from_failure_cases(exc.failure_cases, max_examples))
-    return Outcome(len(frame), n_checks)
+        return Validation(len(frame), n_checks, findings_from_failure_cases(exc.failure_cases, max_examples))
+    return Validation(len(frame), n_checks)
 
 
 def findings_from_failure_cases(cases: pd.DataFrame, max_examples: int) -> tuple[Finding, ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.stats.metrics import from_confusion
 
 # Upper bound of resample x cell entries held in memory at once (int64: 8 bytes each).
@@ -66,7 +66,7 @@ def _to_confusions(
 
 def cell_bootstrap(
     names: Sequence[str],
-    task: Task,
+    task: TaskKind,
     table: np.ndarray,
     k: int,
     *,

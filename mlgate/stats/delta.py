@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.stats.bootstrap import _to_confusions
 from mlgate.stats.metrics import from_confusion
 
@@ -24,7 +24,7 @@ _CHUNK_ENTRIES = 4_000_000
 
 
 def confusion_delta(
-    names: Sequence[str], task: Task, table: np.ndarray, k: int, *, paired: bool
+    names: Sequence[str], task: TaskKind, table: np.ndarray, k: int, *, paired: bool
 ) -> dict[str, tuple[float, float, float]]:
     """Per metric: (candidate value, baseline value or NaN, standard error of the difference, or of
     the candidate's value when unpaired)."""

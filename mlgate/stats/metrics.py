@@ -12,7 +12,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from mlgate.errors import InputError
-from mlgate.metrics_registry import METRICS, Task
+from mlgate.metrics_registry import METRICS, TaskKind
 
 _EPS64 = float(np.finfo(np.float64).eps)
 
@@ -28,7 +28,7 @@ def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return cast("np.ndarray", np.divide(num, den, out=np.zeros_like(num, dtype="float64"), where=den > 0))
 
 
-def from_confusion(name: str, cm: np.ndarray, task: Task) -> np.ndarray:
+def from_confusion(name: str, cm: np.ndarray, task: TaskKind) -> np.ndarray:
     """A confusion metric from counts; ``cm`` may carry a leading batch axis (bootstrap)."""
     cm = np.asarray(cm, dtype="float64")
     diag = np.diagonal(cm, axis1=-2, axis2=-1)
@@ -48,7 +48,7 @@ def from_confusion(name: str, cm: np.ndarray, task: Task) -> np.ndarray:
             per = _safe_div(tp, tp + fn)
         else:
             per = _safe_div(2 * tp, 2 * tp + fp + fn)
-        if task is Task.BINARY:
+        if task is TaskKind.BINARY:
             return np.asarray(per[..., 1])
         # Macro average over the labels present in y_true or y_pred, as scikit-learn does.
         present = (true_tot + pred_tot) > 0
@@ -91,13 +91,13 @@ def _need_scores(name: str, scores: np.ndarray | None) -> np.ndarray:
 
 
 def compute(
-    name: str, task: Task, y_true: np.ndarray, y_pred: np.ndarray, scores: np.ndarray | None, k: int
+    name: str, task: TaskKind, y_true: np.ndarray, y_pred: np.ndarray, scores: np.ndarray | None, k: int
 ) -> float:
     """One metric value. Undefined values (e.g. AUC with one class) are NaN."""
     spec = METRICS[name]
     if spec.confusion:
         return float(from_confusion(name, confusion(y_true, y_pred, k), task))
-    if task is Task.REGRESSION:
+    if task is TaskKind.REGRESSION:
         err = y_true - y_pred
         if name == "mae":
             return float(np.mean(np.abs(err)))
@@ -114,7 +114,7 @@ def compute(
         raise KeyError(name)
     s = _need_scores(name, scores)
     if name == "roc_auc":
-        if task is Task.BINARY:
+        if task is TaskKind.BINARY:
             return binary_auc(y_true, s)
         present = [c for c in range(k) if (y_true == c).any()]
         aucs = [binary_auc((y_true == c).astype("int64"), s[:, c]) for c in present]

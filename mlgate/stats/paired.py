@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlgate.errors import InputError
-from mlgate.metrics_registry import METRICS, Direction, Task
+from mlgate.metrics_registry import METRICS, Direction, TaskKind
 from mlgate.stats.bootstrap import joint_counts
 from mlgate.stats.delong import delong
 from mlgate.stats.margin import DropTest, NormalDrop
@@ -115,7 +115,7 @@ def _build(
 
 def compare(
     names: Sequence[str],
-    task: Task,
+    task: TaskKind,
     y: np.ndarray | None,
     k: int,
     *,
@@ -168,7 +168,7 @@ def compare(
         for m in conf:
             c, b, se = values[m]
             test: DropTest
-            if paired and (m == "accuracy" or (m == "recall" and task is Task.BINARY)):
+            if paired and (m == "accuracy" or (m == "recall" and task is TaskKind.BINARY)):
                 bb, cc, rows = discordant(cells, k, positives_only=m == "recall")
                 test = McNemarDrop(bb, cc, rows, mid_p=mid_p)
             elif paired:

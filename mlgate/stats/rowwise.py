@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.stats.delong import tie_groups
 
 _EPS64 = float(np.finfo(np.float64).eps)
@@ -34,7 +34,9 @@ class Linearized:
     z: np.ndarray
 
 
-def row_loss(name: str, task: Task, y: np.ndarray, pred: np.ndarray, scores: np.ndarray | None) -> Linearized:
+def row_loss(
+    name: str, task: TaskKind, y: np.ndarray, pred: np.ndarray, scores: np.ndarray | None
+) -> Linearized:
     """The metric and its per-row linear contributions, matching ``stats.metrics.compute``."""
     if name in ("mae", "mape", "rmse", "r2"):
         err = y - pred

@@ -138,9 +138,9 @@ def test_paths_resolve_relative_to_the_config(tmp_path: Path) -> None:
 
 
 def test_shipped_json_schema_is_generated_from_the_model() -> None:
-    shipped = Path(__file__).resolve().parents[2] / "mlgate" / "schemas" / "mlgate.schema.json"
+    shipped = Path(__file__).resolve().parents[2] / "mlgate" / "config_schema" / "mlgate.schema.json"
     assert json.loads(shipped.read_text(encoding="utf-8")) == config_json_schema(), (
-        "run `mlgate config-schema -o mlgate/schemas/mlgate.schema.json`"
+        "run `mlgate config-schema -o mlgate/config_schema/mlgate.schema.json`"
     )
 
 

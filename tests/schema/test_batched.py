@@ -18,7 +18,7 @@ import pytest
 from mlgate.io.lazy import FrameTable, ParquetTable
 from mlgate.schema.batched import batchable, validate_pandera_table
 from mlgate.schema.builtin import DatasetChecks, dataset_outcome
-from mlgate.schema.findings import Outcome
+from mlgate.schema.findings import Validation
 from mlgate.schema.pandera_engine import validate_pandera
 
 ROWS = 7  # batch size: 45 rows -> 7 batches
@@ -194,7 +194,7 @@ def test_ge_batches_equal_whole_table(tmp_path: Path, aggregate: bool) -> None:
 
     t.batches = batches  # type: ignore[method-assign]
     got = validate_ge_table(suite, t, 3, "t", rows=ROWS)
-    want: Outcome = validate_ge(suite, whole(t), 3, "t")
+    want: Validation = validate_ge(suite, whole(t), 3, "t")
     assert got == want
     assert bool(calls) is not aggregate  # row-wise suites in batches, others whole
     by = {f.check: f for f in got.findings}

@@ -8,7 +8,7 @@ import sklearn.metrics as skm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlgate.metrics_registry import METRICS, Task
+from mlgate.metrics_registry import METRICS, TaskKind
 from mlgate.stats.metrics import compute, confusion, from_confusion
 
 BINARY = {
@@ -53,7 +53,7 @@ def test_binary(name: str, seed: int) -> None:
     # Rounded scores create ties, the case where AUC/AP implementations usually differ.
     s = np.clip(np.round(0.3 * y + 0.7 * rng.random(n), 2), 0, 1)
     p = (s >= 0.5).astype(np.int64)
-    got = compute(name, Task.BINARY, y, p, s, 2)
+    got = compute(name, TaskKind.BINARY, y, p, s, 2)
     assert got == pytest.approx(BINARY[name](y, p, s), rel=1e-12, abs=1e-12)
 
 
@@ -66,7 +66,7 @@ def test_multiclass(name: str, seed: int) -> None:
     raw = rng.random((n, 3)) + np.eye(3)[y] * 0.5
     proba = raw / raw.sum(axis=1, keepdims=True)
     p = proba.argmax(axis=1)
-    got = compute(name, Task.MULTICLASS, y, p, proba, 3)
+    got = compute(name, TaskKind.MULTICLASS, y, p, proba, 3)
     assert got == pytest.approx(MULTI[name](y, p, proba), rel=1e-12, abs=1e-12)
 
 
@@ -78,14 +78,14 @@ def test_regression(name: str, seed: int) -> None:
     if seed == 0:
         y[:5] = 0.0  # mape's epsilon floor
     p = y + rng.normal(0, 1, 300)
-    got = compute(name, Task.REGRESSION, y, p, None, 0)
+    got = compute(name, TaskKind.REGRESSION, y, p, None, 0)
     assert got == pytest.approx(REGRESSION[name](y, p), rel=1e-10)
 
 
 def test_r2_constant_target_follows_sklearn() -> None:
     y = np.full(10, 3.0)
     for p in (y.copy(), y + 1):
-        assert compute("r2", Task.REGRESSION, y, p, None, 0) == skm.r2_score(y, p)
+        assert compute("r2", TaskKind.REGRESSION, y, p, None, 0) == skm.r2_score(y, p)
 
 
 def test_confusion_metrics_accept_a_batch_axis() -> None:
@@ -94,8 +94,8 @@ def test_confusion_metrics_accept_a_batch_axis() -> None:
     cm = confusion(y, p, 2)
     batch = np.stack([cm, cm[::-1]])
     for name in ("accuracy", "f1", "balanced_accuracy"):
-        out = from_confusion(name, batch, Task.BINARY)
-        assert out[0] == pytest.approx(from_confusion(name, cm, Task.BINARY))
+        out = from_confusion(name, batch, TaskKind.BINARY)
+        assert out[0] == pytest.approx(from_confusion(name, cm, TaskKind.BINARY))
 
 
 @settings(max_examples=60, deadline=None)
@@ -105,9 +105,9 @@ def test_binary_property(rows: list[tuple[int, int, float]]) -> None:
     p = np.array([r[1] for r in rows])
     s = np.array([r[2] for r in rows])
     for name in ("accuracy", "precision", "recall", "f1", "brier"):
-        assert compute(name, Task.BINARY, y, p, s, 2) == pytest.approx(BINARY[name](y, p, s), abs=1e-12)
+        assert compute(name, TaskKind.BINARY, y, p, s, 2) == pytest.approx(BINARY[name](y, p, s), abs=1e-12)
     if 0 < y.sum() < y.size:
-        assert compute("roc_auc", Task.BINARY, y, p, s, 2) == pytest.approx(skm.roc_auc_score(y, s))
-        assert compute("average_precision", Task.BINARY, y, p, s, 2) == pytest.approx(
+        assert compute("roc_auc", TaskKind.BINARY, y, p, s, 2) == pytest.approx(skm.roc_auc_score(y, s))
+        assert compute("average_precision", TaskKind.BINARY, y, p, s, 2) == pytest.approx(
             skm.average_precision_score(y, s)
         )

@@ -9,7 +9,7 @@ import sklearn.metrics as skm
 from scipy import stats
 
 from mlgate.errors import InputError
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.stats.bootstrap import cell_bootstrap, joint_counts
 from mlgate.stats.mcnemar import EPS
 from mlgate.stats.paired import compare
@@ -42,7 +42,7 @@ def test_binary_point_values_equal_sklearn() -> None:
     d = binary_pair(2000, 1)
     out = compare(
         list(SK),
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -67,7 +67,7 @@ def test_multiclass_many_classes_bootstrap_points_equal_sklearn() -> None:
     pb = np.where(rng.random(n) < 0.6, y, rng.integers(0, k, n))
     names = ["accuracy", "balanced_accuracy", "precision", "recall", "f1"]
     boot = cell_bootstrap(
-        names, Task.MULTICLASS, joint_counts(y, pc, pb, k), k, paired=True, n_boot=50, seed=0
+        names, TaskKind.MULTICLASS, joint_counts(y, pc, pb, k), k, paired=True, n_boot=50, seed=0
     )
     assert boot.candidate["f1"] == pytest.approx(skm.f1_score(y, pc, average="macro"))
     assert boot.baseline is not None
@@ -83,7 +83,7 @@ def test_bootstrap_resample_is_a_row_resample() -> None:
     d = binary_pair(500, 3)
     out = compare(
         ["accuracy"],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -105,7 +105,7 @@ def test_accuracy_p_value_is_mcnemar() -> None:
     d = binary_pair(5000, 4, shift=0.15)
     out = compare(
         ["accuracy"],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -128,7 +128,7 @@ def test_loss_metrics_are_the_paired_t_test(metric: str) -> None:
     d = binary_pair(3000, 5, shift=0.1)
     out = compare(
         [metric],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -155,7 +155,7 @@ def test_regression_metrics_and_intervals() -> None:
     pb = y + rng.normal(0, 1.1, n)
     names = ["mae", "rmse", "r2", "mape"]
     out = compare(
-        names, Task.REGRESSION, y, 0, cand_pred=pc, cand_scores=None, base_pred=pb, base_scores=None
+        names, TaskKind.REGRESSION, y, 0, cand_pred=pc, cand_scores=None, base_pred=pb, base_scores=None
     )
     assert out["mae"].candidate == pytest.approx(skm.mean_absolute_error(y, pc))
     assert out["rmse"].baseline == pytest.approx(skm.root_mean_squared_error(y, pb))
@@ -196,7 +196,7 @@ def test_f1_delta_method_matches_a_row_bootstrap() -> None:
     d = binary_pair(1000, 9)
     out = compare(
         ["f1"],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -206,7 +206,7 @@ def test_f1_delta_method_matches_a_row_bootstrap() -> None:
     )["f1"]
     assert out.method == "delta"
     cells = joint_counts(d["y"], d["pc"], d["pb"], 2)
-    boot = cell_bootstrap(["f1"], Task.BINARY, cells, 2, paired=True, n_boot=20000, seed=3)
+    boot = cell_bootstrap(["f1"], TaskKind.BINARY, cells, 2, paired=True, n_boot=20000, seed=3)
     assert boot.replicates_baseline is not None
     se_boot = float(np.std(boot.replicates_candidate["f1"] - boot.replicates_baseline["f1"], ddof=1))
     se = (out.ci_high - out.ci_low) / (2 * stats.norm.ppf(0.975))
@@ -217,7 +217,7 @@ def test_identical_models_have_no_difference() -> None:
     d = binary_pair(500, 10)
     out = compare(
         ["accuracy", "roc_auc", "log_loss"],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -240,7 +240,7 @@ def test_unpaired_against_stored_values() -> None:
     auc = skm.roc_auc_score(d["y"], d["sc"])
     out = compare(
         ["accuracy", "roc_auc"],
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -258,7 +258,7 @@ def test_missing_scores_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"roc_auc.*baseline predictions have none"):
         compare(
             ["roc_auc"],
-            Task.BINARY,
+            TaskKind.BINARY,
             d["y"],
             2,
             cand_pred=d["pc"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlgate.metrics_registry import Task
+from mlgate.metrics_registry import TaskKind
 from mlgate.stats.decision import Outcome, decide
 from mlgate.stats.paired import compare
 
@@ -34,7 +34,7 @@ def verdicts(
 ) -> tuple[dict[str, Outcome], dict[str, float]]:
     out = compare(
         names,
-        Task.BINARY,
+        TaskKind.BINARY,
         d["y"],
         2,
         cand_pred=d["pc"],
@@ -74,7 +74,7 @@ def test_equally_good_regressors_fail_at_most_at_the_nominal_rate() -> None:
         y = rng.normal(20, 5, 800)
         out = compare(
             names,
-            Task.REGRESSION,
+            TaskKind.REGRESSION,
             y,
             0,
             cand_pred=y + rng.normal(0, 2, 800),
