@@ -148,7 +148,9 @@ def publish_report(
         for warning in outcome.warnings:
             _say(f"mlgate: note: {warning}", token)
     for failure in result.failures:
-        _say(f"mlgate: warning: publishing failed: {failure}", token)
+        # One line per failure, its hint on the same line: several failures stay readable.
+        hint = f" (hint: {failure.hint})" if failure.hint else ""
+        _say(f"mlgate: warning: publishing failed: {failure.message}{hint}", token)
     if result.failures and require:
         _say("mlgate: error: --require-publish: exiting 3", token)
         return 3

@@ -1,45 +1,61 @@
 """A small REST client for the forges: timeouts, bounded retries with backoff, one origin, no token leaks.
 
-Retry rules follow GitHub's "Rate limits for the REST API" (primary limit: wait until
-``x-ratelimit-reset``; secondary limit: honour ``retry-after``, else wait at least a minute, then
-back off exponentially and give up after a bounded number of tries) and GitLab's rate-limit headers
-(``Retry-After``, ``RateLimit-Reset``). Only transient failures are retried: timeouts, a connection
-dropped mid-request, 502/503/504 and rate limits. A local error (connection refused, unknown host,
-TLS verification or configuration, an invalid header value) or any other 4xx/5xx fails the same
-way on every try, so it is reported at once. Backoff uses "equal jitter" (AWS Architecture Blog,
-"Exponential Backoff And Jitter", 2015) so that two racing jobs do not retry in lock-step.
+When to retry and how long to wait is :mod:`mlgate.net.retry`. A local error (connection refused,
+unknown host, TLS verification or configuration, an invalid header value) or any 4xx/5xx other than
+a rate limit or a gateway error fails the same way on every try, so it is reported at once. A
+request that is not idempotent is re-sent after an ambiguous failure (a 502, a timeout) only when
+the caller checked that the server did not store it (``resend_ok``), never blindly.
 """
 
 from __future__ import annotations
 
-import email.utils
 import random
 import ssl
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from mlgate.errors import PublishError
+from mlgate.net.retry import (
+    IDEMPOTENT_METHODS,
+    TRANSIENT_STATUSES,
+    TRANSIENT_TRANSPORT,
+    UNSENT,
+    RetryPolicy,
+    backoff,
+    error_message,
+    gateway_wait,
+    is_rate_limited,
+    rate_limit_wait,
+)
+from mlgate.net.retry import reset_wait as _reset_wait
+from mlgate.net.retry import retry_after as _retry_after
 from mlgate.net.tokens import redact
+
+__all__ = [
+    "MAX_PAGES",
+    "TRANSIENT_STATUSES",
+    "USER_AGENT",
+    "AlreadyStored",
+    "ApiClient",
+    "ApiError",
+    "MaybeStored",
+    "RetryPolicy",
+    "_reset_wait",
+    "_retry_after",
+    "error_message",
+    "is_rate_limited",
+]
 
 # The version from the already imported package object: importing ``mlgate`` by name would make this
 # leaf depend (for the import contracts) on everything the package's type hints name.
 USER_AGENT = f"mlgate/{sys.modules['mlgate'].__version__} (+https://github.com/mlgate/mlgate)"
 MAX_PAGES = 100
-# Gateway errors: the request did not reach (or was not finished by) the application; worth a retry.
-# A 500 is the application failing on this request and is not retried (nor 501, 505...).
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
-# The connection broke after it was made: the server may answer the next attempt.
-_TRANSIENT_TRANSPORT: tuple[type[Exception], ...] = (
-    httpx.ReadError,
-    httpx.WriteError,
-    httpx.RemoteProtocolError,
-)
+_TRANSIENT_TRANSPORT = TRANSIENT_TRANSPORT
 
 
 class ApiError(PublishError):
@@ -50,69 +66,14 @@ class ApiError(PublishError):
         self.status = status
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 5
-    # Total time budget of one request including waits: a CI step must not hang on a rate limit.
-    max_total_s: float = 90.0
-    base_delay_s: float = 1.0
-    max_delay_s: float = 30.0
-    timeout_s: float = 10.0
-    # GitHub: "If you exceed a secondary rate limit [...] without retry-after [...] wait for at least
-    # one minute before retrying."
-    secondary_min_wait_s: float = 60.0
+class MaybeStored(ApiError):
+    """A request that is not safe to repeat failed without telling whether the server stored it;
+    it was not sent again (no ``resend_ok`` to check with)."""
 
 
-def _retry_after(headers: httpx.Headers, now: float) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def _reset_wait(headers: httpx.Headers, now: float) -> float | None:
-    """Seconds until a primary rate-limit window resets (GitHub x-ratelimit-*, GitLab RateLimit-*)."""
-    for remaining, reset in (
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
-    ):
-        if headers.get(remaining) == "0" and (headers.get(reset) or "").isdigit():
-            return max(0.0, float(headers[reset]) - now) + 1.0
-    return None
-
-
-def error_message(resp: httpx.Response) -> str:
-    """The forge's own one-line explanation (GitHub ``message``, GitLab ``message``/``error``)."""
-    try:
-        data = resp.json()
-    except ValueError:
-        return resp.reason_phrase
-    if isinstance(data, dict):
-        msg = data.get("message") or data.get("error") or ""
-        if isinstance(msg, (dict, list)):
-            msg = str(msg)
-        return str(msg)[:300] or resp.reason_phrase
-    return resp.reason_phrase
-
-
-def is_rate_limited(resp: httpx.Response) -> bool:
-    if resp.status_code == 429:
-        return True
-    if resp.status_code != 403:
-        return False
-    h = resp.headers
-    return (
-        h.get("x-ratelimit-remaining") == "0"
-        or "retry-after" in h
-        or "rate limit" in error_message(resp).lower()
-    )
+class AlreadyStored(ApiError):
+    """A request that failed ambiguously had in fact been stored (``resend_ok`` found it): the
+    caller reconciles (updates what it finds) instead of creating it again."""
 
 
 def _local_hint(exc: Exception) -> str | None:
@@ -194,44 +155,39 @@ class ApiClient:
     def _shown(self, url: str) -> str:
         return self.clean(url[len(self.base_url) :].split("?")[0] or "/")
 
-    def _wait(self, resp: httpx.Response | None, attempt: int) -> float | None:
-        """Seconds to wait before retrying, or None when the response must not be retried.
-        ``resp`` None: a transient transport failure (timeout, dropped connection)."""
-        backoff = min(self.policy.max_delay_s, self.policy.base_delay_s * 2.0**attempt)
-        jittered = backoff / 2 + self._rng() * backoff / 2
-        if resp is None:
-            return jittered
-        if resp.status_code in TRANSIENT_STATUSES:
-            after = _retry_after(resp.headers, self._now())
-            return after if after is not None else jittered
-        if resp.status_code in (403, 429) and is_rate_limited(resp):
-            after = _retry_after(resp.headers, self._now())
-            if after is not None:
-                return after
-            reset = _reset_wait(resp.headers, self._now())
-            if reset is not None:
-                return reset
-            if resp.status_code == 403 or "secondary" in error_message(resp).lower():
-                return max(self.policy.secondary_min_wait_s, jittered)
-            return jittered
-        return None
-
     def request(
-        self, method: str, path_or_url: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotent: bool | None = None,
+        resend_ok: Callable[[], bool] | None = None,
     ) -> httpx.Response:
-        """Send with retries; returns the final response (also 4xx); raises ApiError when giving up."""
+        """Send with retries; returns the final response (also 4xx); raises ApiError when giving up.
+
+        ``idempotent`` (default: by method) says whether repeating the request is harmless. One that
+        is not is repeated after an ambiguous failure only if ``resend_ok()`` (called after the wait)
+        returns True, i.e. the caller looked and found nothing stored; False raises
+        :class:`AlreadyStored`, no ``resend_ok`` raises :class:`MaybeStored`."""
         url = self._url(path_or_url)
         shown = f"{method} {self._shown(url)}"
+        safe = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         start = self._clock()
         attempt = 0
         while True:
             attempt += 1
             resp: httpx.Response | None = None
+            wait: float | None = None
+            ambiguous = True
             try:
                 resp = self._client.request(method, url, json=json, params=params)
+            except UNSENT:
+                reason, ambiguous = f"could not connect within {self.policy.timeout_s:g}s", False
             except httpx.TimeoutException:
                 reason = f"timed out after {self.policy.timeout_s:g}s"
-            except _TRANSIENT_TRANSPORT as exc:
+            except TRANSIENT_TRANSPORT as exc:
                 reason = f"connection lost ({type(exc).__name__}: {self.clean(str(exc))[:200]})"
             except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 # Refused, unknown host, TLS failure, an invalid header value ("Illegal header
@@ -242,25 +198,35 @@ class ApiClient:
                     hint=_local_hint(exc),
                 ) from None
             else:
-                wait = self._wait(resp, attempt - 1)
+                now = self._now()
+                # A rate-limit answer is a refusal: nothing was done, repeating is always safe.
+                wait = rate_limit_wait(resp, attempt - 1, self.policy, now, self._rng)
+                ambiguous = wait is None
                 if wait is None:
-                    return resp
+                    wait = gateway_wait(resp, attempt - 1, self.policy, now, self._rng)
+                    if wait is None:
+                        return resp
                 reason = f"HTTP {resp.status_code}: {self.clean(error_message(resp))}"
-            if resp is None:
-                wait = self._wait(None, attempt - 1)
-            assert wait is not None
+            if wait is None:
+                wait = backoff(self.policy, attempt - 1, self._rng)
+            status = resp.status_code if resp is not None else None
             elapsed = self._clock() - start
+            if ambiguous and not safe and resend_ok is None:
+                raise MaybeStored(
+                    f"{shown}: {reason}; not sent again: the server may have stored it", status=status
+                )
             if attempt >= self.policy.max_attempts or elapsed + wait > self.policy.max_total_s:
                 why = (
                     f"the server asks to wait {wait:.0f}s, beyond the {self.policy.max_total_s:g}s budget"
                     if attempt < self.policy.max_attempts
                     else f"gave up after {attempt} attempts"
                 )
-                raise ApiError(
-                    f"{shown}: {reason}; {why} ({elapsed:.1f}s)",
-                    status=resp.status_code if resp is not None else None,
-                ) from None
+                # An ambiguous last failure of a request that is not safe to repeat: maybe stored.
+                error = MaybeStored if ambiguous and not safe else ApiError
+                raise error(f"{shown}: {reason}; {why} ({elapsed:.1f}s)", status=status) from None
             self._sleep(wait)
+            if ambiguous and not safe and resend_ok is not None and not resend_ok():
+                raise AlreadyStored(f"{shown}: {reason}, but the server had stored it", status=status)
 
     def json(
         self,
@@ -270,17 +236,30 @@ class ApiClient:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         ok: tuple[int, ...] = (200, 201),
+        idempotent: bool | None = None,
+        resend_ok: Callable[[], bool] | None = None,
     ) -> Any:
         """Like :meth:`request`, but a status outside ``ok`` is an :class:`ApiError`; returns the JSON."""
-        resp = self.request(method, path_or_url, json=json, params=params)
+        resp = self.request(
+            method, path_or_url, json=json, params=params, idempotent=idempotent, resend_ok=resend_ok
+        )
         self.expect(resp, method, ok)
         if resp.status_code == 204 or not resp.content:
             return None
+        return self.decode(resp, method)
+
+    def decode(self, resp: httpx.Response, method: str) -> Any:
+        """The JSON body of ``resp``; a body that is not JSON (a proxy's HTML page answered with 200)
+        is an :class:`ApiError` naming the request, never a ``ValueError`` out of a publisher."""
         try:
             return resp.json()
         except ValueError:
+            kind = (resp.headers.get("content-type") or "no content type").split(";")[0][:60]
             raise ApiError(
-                f"{method} {self._shown(str(resp.url))}: response is not JSON", status=resp.status_code
+                f"{method} {self._shown(str(resp.url))}: HTTP {resp.status_code} answer is not JSON "
+                f"({self.clean(kind)})",
+                status=resp.status_code,
+                hint="a proxy or gateway may have answered instead of the API: check the API base URL",
             ) from None
 
     def expect(self, resp: httpx.Response, method: str, ok: tuple[int, ...]) -> None:
@@ -299,14 +278,7 @@ class ApiClient:
             assert url is not None
             resp = self.request("GET", url, params=query)
             self.expect(resp, "GET", (200,))
-            try:
-                items = resp.json()
-            except ValueError:
-                raise ApiError(
-                    f"GET {self._shown(url if url.startswith('http') else self.base_url + url)}: "
-                    "response is not JSON",
-                    status=resp.status_code,
-                ) from None
+            items = self.decode(resp, "GET")
             if not isinstance(items, list):
                 raise ApiError(
                     f"GET {self._shown(self._url(url))}: expected a JSON list", status=resp.status_code

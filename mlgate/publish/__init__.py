@@ -127,13 +127,28 @@ def publish(
             continue
         try:
             pub.check(request)
-        except PublishError as exc:
-            failures.append(exc)
+        except PublishRefused:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one publisher's failure never stops the others
+            failures.append(_failure(pub, exc))
             continue
         publishers.append(pub)
     for pub in publishers:
         try:
-            outcomes.append(pub.publish(request))
-        except PublishError as exc:
-            failures.append(exc)
+            outcome = pub.publish(request)
+        except Exception as exc:  # noqa: BLE001 - one publisher's failure never stops the others
+            failures.append(_failure(pub, exc))
+            continue
+        outcomes.append(outcome)
+        failures.extend(outcome.failures)
     return PublishResult(tuple(outcomes), tuple(failures))
+
+
+def _failure(pub: Publisher, exc: Exception) -> PublishError:
+    """A publisher's exception as one failure; one that is not a PublishError is a bug, said so."""
+    if isinstance(exc, PublishError):
+        return exc
+    return PublishError(
+        f"{pub.name}: internal error: {type(exc).__name__}: {exc}",
+        hint="this is a bug in mlgate; rerun with --debug and report it",
+    )

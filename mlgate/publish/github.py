@@ -13,6 +13,8 @@ conclusions include ``neutral`` and ``skipped`` -- under a context the workflow 
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from typing import Any
 
 from mlgate.ci import CIContext
@@ -27,11 +29,12 @@ from mlgate.publish.body import (
     reported_banner,
     utf8_bytes,
 )
-from mlgate.publish.http import ApiClient, ApiError, RetryPolicy, error_message
+from mlgate.publish.http import AlreadyStored, ApiClient, ApiError, RetryPolicy, error_message
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.publish.sticky import Note, upsert
+from mlgate.publish.verdict import github_reported_verdict, github_verdict
 from mlgate.render.markdown import marker, render_markdown
-from mlgate.result import Report, Status
+from mlgate.result import Report
 
 # The identity behind the Actions GITHUB_TOKEN: installation tokens cannot call GET /user.
 ACTIONS_BOT = "github-actions[bot]"
@@ -58,30 +61,6 @@ def context_for(request: PublishRequest) -> str:
     return status_context(request.report) if request.computed_here else REPORTED_CONTEXT
 
 
-def _reported_verdict(report: Report) -> tuple[str, str]:
-    """(commit status state, description) for a report computed elsewhere: never ``success``."""
-    status, n = report.status, len(report.blocking_checks())
-    if status is Status.ERROR:
-        return "error", "reported by the pull request's run: could not evaluate every gate"
-    if status is Status.FAIL and not report.advisory:
-        return "failure", f"reported by the pull request's run: {n} blocking check(s) failed"
-    said = "all gates passed" if status is Status.PASS else f"{n} check(s) failed (advisory)"
-    return "pending", f"the pull request's run reports: {said} (not computed here, so never green)"
-
-
-def _verdict(report: Report) -> tuple[str, str, str]:
-    """(commit status state, check-run conclusion, one-line description <= 140 chars)."""
-    status = report.status
-    n = len(report.blocking_checks())
-    if status is Status.ERROR:
-        return "error", "failure", "could not evaluate every gate"
-    if status is Status.FAIL:
-        if report.advisory:
-            return "success", "neutral", f"{n} blocking check(s) failed (advisory: not blocking)"
-        return "failure", "failure", f"{n} blocking check(s) failed"
-    return "success", "success", "all gates passed"
-
-
 class _Comments:
     """Issue comments of one PR as a sticky.NoteStore."""
 
@@ -102,10 +81,14 @@ class _Comments:
         items = self.api.paginate(f"/repos/{self.repo}/issues/{self.number}/comments", {"per_page": 100})
         return [self._note(d) for d in items if isinstance(d, dict)]
 
-    def create(self, body: str) -> Note:
+    def create(self, body: str, resend_ok: Callable[[], bool] | None = None) -> Note:
         return self._note(
             self.api.json(
-                "POST", f"/repos/{self.repo}/issues/{self.number}/comments", json={"body": body}, ok=(201,)
+                "POST",
+                f"/repos/{self.repo}/issues/{self.number}/comments",
+                json={"body": body},
+                ok=(201,),
+                resend_ok=resend_ok,
             )
         )
 
@@ -154,7 +137,11 @@ class GitHubPublisher(Publisher):
     def _identity(self, api: ApiClient) -> str:
         resp = api.request("GET", "/user")
         if resp.status_code == 200:
-            return str(resp.json().get("login") or "")
+            data = api.decode(resp, "GET")
+            login = data.get("login") if isinstance(data, dict) else None
+            if not isinstance(login, str) or not login:
+                raise ApiError("GET /user: the answer names no login", status=200)
+            return login
         if resp.status_code == 401:
             raise ApiError(
                 f"GET /user: HTTP 401: {api.clean(error_message(resp))}",
@@ -190,26 +177,16 @@ class GitHubPublisher(Publisher):
         errors: list[PublishError] = []
         banner = "" if request.computed_here else reported_banner(self.ctx.source_run_url)
         with self._client() as api:
-            identity = self._identity(api)
             if self.ctx.pr_number is None:
                 warnings.append(
                     f"no pull request in this {self.ctx.event_name or 'run'}: comment skipped "
                     "(pass --pr NUMBER to choose one)"
                 )
             else:
-                body = fit(
-                    report,
-                    request.markdown,
-                    GITHUB_COMMENT_LIMIT,
-                    artifact_url=request.artifact_url,
-                    banner=banner,
-                )
-                # Data that happens to hold the token (an echoed header...) is never posted.
-                body = api.clean(body)
-                store = _Comments(api, repo, self.ctx.pr_number)
+                # Each step fails on its own: a comment that cannot be written (an odd answer from
+                # GET /user) still leaves the commit status to say the verdict.
                 try:
-                    what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
-                    actions.append(f"comment {what}: {note.url or note.id}")
+                    actions.append(self._comment(api, request, banner))
                 except ApiError as exc:
                     errors.append(self._explain(exc, "comment on the pull request"))
             if self.ctx.head_sha:
@@ -219,10 +196,19 @@ class GitHubPublisher(Publisher):
                     errors.append(self._explain(exc, "set the commit status"))
             else:
                 warnings.append("no head commit SHA: status skipped")
-        if errors:
-            first = errors[0]
-            raise PublishError("; ".join(e.message for e in errors), hint=first.hint)
-        return PublishOutcome(self.name, tuple(actions), tuple(warnings))
+        return PublishOutcome(self.name, tuple(actions), tuple(warnings), failures=tuple(errors))
+
+    def _comment(self, api: ApiClient, request: PublishRequest, banner: str) -> str:
+        report, repo, number = request.report, self.ctx.repository, self.ctx.pr_number
+        assert repo is not None and number is not None
+        identity = self._identity(api)
+        body = fit(report, request.markdown, GITHUB_COMMENT_LIMIT, artifact_url=request.artifact_url,
+                   banner=banner)
+        # Data that happens to hold the token (an echoed header...) is never posted.
+        body = api.clean(body)
+        store = _Comments(api, repo, number)
+        what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
+        return f"comment {what}: {note.url or note.id}"
 
     def _explain(self, exc: ApiError, what: str) -> PublishError:
         if exc.status in (403, 404) and exc.hint is None:
@@ -243,9 +229,9 @@ class GitHubPublisher(Publisher):
         repo, sha = self.ctx.repository, self.ctx.head_sha
         context = context_for(request)
         if not request.computed_here:
-            state, description = _reported_verdict(report)
+            state, description = github_reported_verdict(report)
             return self._commit_status(api, state, context, description, self.ctx.source_run_url)
-        state, conclusion, description = _verdict(report)
+        state, conclusion, description = github_verdict(report)
         summary = fit(
             report,
             render_markdown(report, details=False, artifact_url=request.artifact_url),
@@ -266,10 +252,25 @@ class GitHubPublisher(Publisher):
         }
         if self.ctx.run_url:
             payload["details_url"] = self.ctx.run_url
-        resp = api.request("POST", f"/repos/{repo}/check-runs", json=payload)
+        # A fresh id per publish: after an ambiguous failure the run is looked up by it before the
+        # POST is sent again, so a stored check run is never created twice.
+        payload["external_id"] = secrets.token_hex(8)
+
+        def nothing_stored() -> bool:
+            found = api.json("GET", f"/repos/{repo}/commits/{sha}/check-runs",
+                             params={"check_name": context, "filter": "latest", "per_page": 100})
+            runs = found.get("check_runs") if isinstance(found, dict) else None
+            return not any(isinstance(r, dict) and r.get("external_id") == payload["external_id"]
+                           for r in runs or [])
+
+        try:
+            resp = api.request("POST", f"/repos/{repo}/check-runs", json=payload, resend_ok=nothing_stored)
+        except AlreadyStored:
+            return f"check run {conclusion} (stored, though the first answer was an error)"
         if resp.status_code == 201:
-            data = resp.json()
-            return f"check run {conclusion}: {data.get('html_url') or data.get('id')}"
+            data = api.decode(resp, "POST")
+            shown = (data.get("html_url") or data.get("id")) if isinstance(data, dict) else None
+            return f"check run {conclusion}: {shown}"
         if resp.status_code not in (403, 404, 422):
             api.expect(resp, "POST", (201,))
         return self._commit_status(api, state, context, description, self.ctx.run_url)
@@ -280,11 +281,13 @@ class GitHubPublisher(Publisher):
         payload: dict[str, Any] = {
             "state": state,
             "context": context,
-            "description": plain(description, STATUS_DESCRIPTION_LIMIT),
+            # Masked before it is cut: a cut token is no longer found.
+            "description": plain(api.clean(description), STATUS_DESCRIPTION_LIMIT),
         }
         if target_url:
             payload["target_url"] = target_url
-        api.json(
-            "POST", f"/repos/{self.ctx.repository}/statuses/{self.ctx.head_sha}", json=payload, ok=(201,)
-        )
+        # Sending the same state for the same context again changes nothing (the latest status of a
+        # context is the one shown), so an ambiguous failure is simply retried.
+        api.json("POST", f"/repos/{self.ctx.repository}/statuses/{self.ctx.head_sha}", json=payload,
+                 ok=(201,), idempotent=True)
         return f"commit status {state} ({context})"

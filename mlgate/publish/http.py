@@ -1,5 +1,5 @@
-"""Compatibility import: the code moved to :mod:`mlgate.net.http` (shared with the baseline artifact
-downloads, which must not import the publishers)."""
+"""Compatibility import: the code moved to :mod:`mlgate.net.http` and :mod:`mlgate.net.retry` (shared
+with the baseline artifact downloads, which must not import the publishers)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from mlgate.net.http import (
     MAX_PAGES as MAX_PAGES,
 )
 from mlgate.net.http import (
-    TRANSIENT_STATUSES as TRANSIENT_STATUSES,
+    USER_AGENT as USER_AGENT,
 )
 from mlgate.net.http import (
-    USER_AGENT as USER_AGENT,
+    AlreadyStored as AlreadyStored,
 )
 from mlgate.net.http import (
     ApiClient as ApiClient,
@@ -22,20 +22,20 @@ from mlgate.net.http import (
     ApiError as ApiError,
 )
 from mlgate.net.http import (
-    RetryPolicy as RetryPolicy,
+    MaybeStored as MaybeStored,
 )
 from mlgate.net.http import (
     _local_hint as _local_hint,
 )
-from mlgate.net.http import (
-    _reset_wait as _reset_wait,
+from mlgate.net.retry import (
+    TRANSIENT_STATUSES as TRANSIENT_STATUSES,
 )
-from mlgate.net.http import (
-    _retry_after as _retry_after,
+from mlgate.net.retry import (
+    RetryPolicy as RetryPolicy,
 )
-from mlgate.net.http import (
+from mlgate.net.retry import (
     error_message as error_message,
 )
-from mlgate.net.http import (
+from mlgate.net.retry import (
     is_rate_limited as is_rate_limited,
 )

@@ -54,6 +54,9 @@ class PublishOutcome:
     warnings: tuple[str, ...] = ()
     # Workflow-command lines (annotations) that the CLI prints to stdout; publishers never print.
     stdout_lines: tuple[str, ...] = ()
+    # Steps that failed while others succeeded (the comment, but not the commit status): each is
+    # reported on its own line, and counts as a publishing failure.
+    failures: tuple[PublishError, ...] = ()
 
 
 class Publisher(ABC):

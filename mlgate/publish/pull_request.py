@@ -62,7 +62,7 @@ def _candidates(api: ApiClient, ctx: CIContext) -> list[dict[str, Any]]:
         if resp.status_code == 404:
             raise PublishRefused(f"pull request #{ctx.pr_number} does not exist in {repo}", hint=_HINT)
         api.expect(resp, "GET", (200,))
-        data = resp.json()
+        data = api.decode(resp, "GET")
         return [data] if isinstance(data, dict) else []
     if not ctx.head_owner or not ctx.head_branch:
         raise PublishRefused(
@@ -81,7 +81,8 @@ def _report_commit_ok(api: ApiClient, ctx: CIContext, pr: dict[str, Any], commit
     resp = api.request("GET", f"/repos/{ctx.repository}/commits/{quote(commit, safe='')}")
     if resp.status_code != 200:
         return False
-    parents = resp.json().get("parents")
+    data = api.decode(resp, "GET")
+    parents = data.get("parents") if isinstance(data, dict) else None
     shas = [p.get("sha") for p in parents if isinstance(p, dict)] if isinstance(parents, list) else []
     return len(shas) == 2 and ctx.head_sha in shas
 

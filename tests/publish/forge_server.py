@@ -41,6 +41,12 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     barrier: threading.Barrier | None = None
+    # True: the request is processed (a comment stored) and only then answered with ``status``,
+    # like a gateway timing out while the application commits ("502 after storing").
+    after: bool = False
+    # A body that is not JSON (a proxy's HTML page), sent as is with ``content_type``.
+    raw: bytes | None = None
+    content_type: str = "text/html; charset=utf-8"
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Forge:
     notes: dict[int, dict[str, Any]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     check_runs: list[dict[str, Any]] = field(default_factory=list)
+    gl_statuses: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str, int]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
@@ -164,7 +171,7 @@ class Handler(BaseHTTPRequestHandler):
                 forge.log.append((method, self.path, -1))
             self.close_connection = True
             return
-        if fault is not None and fault.status:
+        if fault is not None and fault.status and not fault.after:
             status, extra, body = fault.status, dict(fault.headers), fault.body
         elif parts.path.startswith("/api/v3/"):
             status, extra, body = self._github(method, parts.path[len("/api/v3") :], query, headers, raw)
@@ -172,11 +179,19 @@ class Handler(BaseHTTPRequestHandler):
             status, extra, body = self._gitlab(method, parts.path[len("/api/v4") :], query, headers, raw)
         else:
             status, extra, body = 404, {}, {"message": "Not Found"}
+        if fault is not None and fault.after and fault.status:
+            status, extra, body = fault.status, dict(fault.headers), fault.body
         data = b"" if body is None else json.dumps(body).encode()
         out_headers = (
             {"Content-Type": "application/json; charset=utf-8", **extra} if body is not None else extra
         )
-        if parts.path.startswith("/api/v3/"):
+        if fault is not None and fault.raw is not None:
+            # Not JSON: nothing to check against the API description.
+            data, out_headers = fault.raw, {**extra, "Content-Type": fault.content_type}
+            if fault.status:
+                status = fault.status
+            forge.undocumented.append((method, parts.path, status))
+        elif parts.path.startswith("/api/v3/"):
             # Statuses GitHub returns but does not document for the operation (403 on check-runs for
             # a non-app token, injected 429/5xx) cannot be validated; they are listed instead.
             if str(status) in specs.documented_statuses(method, parts.path[7:]):
@@ -340,6 +355,15 @@ class Handler(BaseHTTPRequestHandler):
                         creator=_gh_user(user),
                     ),
                 )
+            m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/commits/([^/]+)/check-runs", path)
+            if m and method == "GET":
+                name = query.get("check_name", [None])[0]
+                runs = [
+                    self._gh_check_run(r)
+                    for r in reversed(forge.check_runs)
+                    if r["head_sha"] == m.group(3) and name in (None, r["name"])
+                ]
+                return 200, {}, {"total_count": len(runs), "check_runs": runs}
             m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/check-runs", path)
             if m and method == "POST":
                 if not user.app:
@@ -363,20 +387,21 @@ class Handler(BaseHTTPRequestHandler):
                             ],
                         },
                     )
-                forge.check_runs.append(body)
-                return (
-                    201,
-                    {},
-                    specs.github_object(
-                        "check-run",
-                        id=forge.new_id(),
-                        name=body["name"],
-                        head_sha=body["head_sha"],
-                        status=body["status"],
-                        conclusion=body.get("conclusion"),
-                    ),
-                )
+                forge.check_runs.append({**body, "id": forge.new_id()})
+                return 201, {}, self._gh_check_run(forge.check_runs[-1])
         return _gh_error(404, "Not Found")
+
+    @staticmethod
+    def _gh_check_run(r: dict[str, Any]) -> dict[str, Any]:
+        return specs.github_object(
+            "check-run",
+            id=r["id"],
+            name=r["name"],
+            head_sha=r["head_sha"],
+            status=r["status"],
+            conclusion=r.get("conclusion"),
+            external_id=r.get("external_id"),
+        )
 
     def _gh_pull(self, pr: Pull, owner: str, repo: str, *, simple: bool) -> dict[str, Any]:
         head_owner = pr.head_repo.split("/")[0]
@@ -462,12 +487,53 @@ class Handler(BaseHTTPRequestHandler):
                 if method == "DELETE":
                     del forge.notes[n["id"]]
                     return 204, {}, None
+            m = re.fullmatch(r"/projects/(\d+)/statuses/([0-9a-f]{40})", path)
+            if m and method == "POST":
+                forge.violations += specs.gitlab_errors(
+                    body, specs.GITLAB_CREATE_STATUS, "create status body"
+                )
+                if not user.write:
+                    return 403, {}, {"message": "403 Forbidden"}
+                forge.gl_statuses.append({"id": forge.new_id(), "sha": m.group(2), "user": user, **body})
+                return self._gl_out(201, {}, self._gl_status(forge.gl_statuses[-1]), specs.GITLAB_STATUS)
+            m = re.fullmatch(r"/projects/(\d+)/repository/commits/([0-9a-f]{40})/statuses", path)
+            if m and method == "GET":
+                flat = {k: v[0] for k, v in query.items()}
+                forge.violations += specs.gitlab_errors(
+                    flat, specs.GITLAB_STATUS_QUERY, "list statuses query"
+                )
+                items = [
+                    self._gl_status(st)
+                    for st in forge.gl_statuses  # ordered by id, ascending unless sort=desc
+                    if st["sha"] == m.group(2) and flat.get("name", st.get("name")) == st.get("name")
+                ]
+                if flat.get("sort") == "desc":
+                    items.reverse()
+                status, extra, page = _page(items, query, forge.page_size, url, gitlab=True)
+                return self._gl_out(status, extra, page, specs.GITLAB_STATUS_LIST)
         forge.violations.append(f"GitLab: unexpected {method} {path}")
         return 404, {}, {"message": "404 Not found"}
 
     def _gl_out(self, status: int, headers: dict[str, str], body: Any, schema: dict[str, Any]) -> Reply:
         self.forge.violations += specs.gitlab_errors(body, schema, f"GitLab response {status}")
         return status, headers, body
+
+    def _gl_status(self, st: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": st["id"],
+            "sha": st["sha"],
+            "ref": st.get("ref"),
+            "status": st["state"],
+            "name": st.get("name") or st.get("context") or "default",
+            "target_url": st.get("target_url"),
+            "description": st.get("description"),
+            "coverage": None,
+            "created_at": "2024-01-01T00:00:00Z",
+            "started_at": None,
+            "finished_at": "2024-01-01T00:00:00Z",
+            "allow_failure": False,
+            "author": self._gl_user(st["user"]),
+        }
 
     @staticmethod
     def _gl_user(u: User) -> dict[str, Any]:

@@ -8,7 +8,9 @@ GitLab publishes no OpenAPI description for the Notes API, so the shapes below a
 its REST documentation: docs.gitlab.com/api/notes ("List all merge request notes", "Create new merge
 request note", "Modify existing merge request note", "Delete a merge request note", and the note
 object of the responses), docs.gitlab.com/api/users ("Get the current user") and
-docs.gitlab.com/api/rest ("Pagination": X-Next-Page, X-Page, X-Per-Page, X-Total, X-Total-Pages, Link).
+docs.gitlab.com/api/rest ("Pagination": X-Next-Page, X-Page, X-Per-Page, X-Total, X-Total-Pages, Link),
+and docs.gitlab.com/api/commits ("Set the pipeline status of a commit", "List the statuses of a
+commit", and the commit status object of their responses).
 """
 
 from __future__ import annotations
@@ -254,6 +256,62 @@ GITLAB_LIST_QUERY = {
         "page": {"type": "string", "pattern": "^[1-9][0-9]*$"},
         "sort": {"enum": ["asc", "desc"]},
         "order_by": {"enum": ["created_at", "updated_at"]},
+    },
+}
+
+
+# POST /projects/:id/statuses/:sha: state (required), ref, name or context, target_url, description,
+# coverage, pipeline_id.
+GITLAB_CREATE_STATUS = {
+    "type": "object",
+    "required": ["state"],
+    "additionalProperties": False,
+    "properties": {
+        "state": {"enum": ["pending", "running", "success", "failed", "canceled", "skipped"]},
+        "ref": {"type": "string"},
+        "name": {"type": "string", "minLength": 1},
+        "context": {"type": "string", "minLength": 1},
+        "target_url": {"type": "string", "pattern": "^https?://"},
+        "description": {"type": "string"},
+        "coverage": {"type": "number"},
+        "pipeline_id": {"type": "integer"},
+    },
+}
+GITLAB_STATUS = {
+    "type": "object",
+    "required": ["id", "sha", "status", "name", "author", "created_at", "allow_failure"],
+    "properties": {
+        "id": {"type": "integer"},
+        "sha": {"type": "string", "pattern": "^[0-9a-f]{40}$"},
+        "ref": {"type": ["string", "null"]},
+        "status": {"enum": ["pending", "running", "success", "failed", "canceled", "skipped"]},
+        "name": {"type": "string"},
+        "target_url": {"type": ["string", "null"]},
+        "description": {"type": ["string", "null"]},
+        "coverage": {"type": ["number", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "started_at": {"type": ["string", "null"]},
+        "finished_at": {"type": ["string", "null"]},
+        "allow_failure": {"type": "boolean"},
+        "author": GITLAB_USER,
+    },
+}
+GITLAB_STATUS_LIST = {"type": "array", "items": GITLAB_STATUS}
+# GET /projects/:id/repository/commits/:sha/statuses: ref, stage, name, pipeline_id, order_by, sort,
+# all (and the pagination parameters).
+GITLAB_STATUS_QUERY = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "ref": {"type": "string"},
+        "stage": {"type": "string"},
+        "name": {"type": "string"},
+        "pipeline_id": {"type": "string", "pattern": "^[0-9]+$"},
+        "order_by": {"enum": ["id", "pipeline_id"]},
+        "sort": {"enum": ["asc", "desc"]},
+        "all": {"enum": ["true", "false"]},
+        "per_page": {"type": "string", "pattern": "^(100|[1-9][0-9]?)$"},
+        "page": {"type": "string", "pattern": "^[1-9][0-9]*$"},
     },
 }
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from mlgate.ci import CIContext
 from mlgate.publish import Target, publish
 from mlgate.publish.gitlab import GitLabPublisher
-from mlgate.publish.interface import PublishError
 from mlgate.publish.local import CODE_QUALITY_FILE
 from mlgate.render.markdown import marker
 from mlgate.result import Status
@@ -59,10 +56,11 @@ def test_rate_limited_then_ok(server: ForgeServer, forge: Forge, tmp_path: Path)
 def test_token_without_rights(server: ForgeServer, forge: Forge, tmp_path: Path) -> None:
     forge.users["glpat-readonly-000000000000"] = User("guest", 77, write=False)
     pub = GitLabPublisher(gitlab_ctx(server.url), "glpat-readonly-000000000000", policy=FAST)
-    with pytest.raises(PublishError) as info:
-        pub.publish(make_request(make_report(), tmp_path))
-    assert "403" in str(info.value) and "MLGATE_GITLAB_TOKEN" in str(info.value)
-    assert "glpat-readonly" not in str(info.value)
+    out = pub.publish(make_request(make_report(), tmp_path))
+    assert out.failures and not out.actions
+    for failure in out.failures:
+        assert "403" in str(failure) and "MLGATE_GITLAB_TOKEN" in str(failure)
+        assert "glpat-readonly" not in str(failure)
 
 
 def test_job_token_only_and_code_quality(server: ForgeServer, tmp_path: Path) -> None:
@@ -86,7 +84,9 @@ def test_not_a_merge_request_pipeline(server: ForgeServer, forge: Forge, tmp_pat
     out = GitLabPublisher(gitlab_ctx(server.url, iid=None), TOKEN).publish(
         make_request(make_report(), tmp_path)
     )
-    assert "merge_request_event" in out.warnings[0] and not forge.log
+    # Like GitHub without a pull request: no note, the commit status only.
+    assert "merge_request_event" in out.warnings[0] and not forge.notes
+    assert [(m, p.split("/")[-2]) for m, p, _ in forge.log] == [("POST", "statuses")]
 
 
 def test_detect_from_gitlab_env() -> None:
