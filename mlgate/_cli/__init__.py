@@ -7,6 +7,7 @@ import warnings
 import click
 
 from mlgate import __version__
+from mlgate._cli._pipe import PipeSafeGroup
 from mlgate._cli.baseline import baseline
 from mlgate._cli.check import check, config_schema, validate_config
 from mlgate._cli.demo import demo
@@ -20,7 +21,8 @@ from mlgate._cli.schema import schema
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=PipeSafeGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="mlgate", message="%(prog)s %(version)s")
 def main() -> None:
     """Quality gate for machine-learning changes: data, performance, fairness, drift.

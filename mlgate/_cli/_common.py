@@ -132,7 +132,11 @@ def handle_errors(func: F) -> F:
             fail("interrupted", 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - last line of defence: a bug is exit 3, never a raw traceback
+        except Exception as exc:  # last line of defence: a bug is exit 3, never a raw traceback
+            from mlgate._cli._pipe import output_closed
+
+            if isinstance(exc, BrokenPipeError) and output_closed():
+                raise  # stdout was closed (`| head`): not a bug; the command group ends quietly
             if debug:
                 echo(traceback.format_exc(), err=True)
             fail(
