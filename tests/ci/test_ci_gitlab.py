@@ -75,6 +75,8 @@ CI_FILE = """\
 include:
   - local: templates/check/template.yml
     inputs:
+      # The working tree, from its version ranges (unhashed, lock false: see mlgate-check below); the
+      # hashed default is tested in test_ci_gitlab_lock.py.
       pip-spec: "."
       working-directory: example
       report-dir: out/report
@@ -88,6 +90,10 @@ include:
 # included job (https://docs.gitlab.com/ci/yaml/includes/#override-included-configuration-values).
 mlgate-check:
   image: null
+  # What `lock: false` sets: gitlab-ci-local replaces a false boolean input by its default (it reads
+  # `value || default`), GitLab does not.
+  variables:
+    MLGATE_LOCK: "false"
 mlgate-baseline:
   image: null
 """
@@ -123,15 +129,19 @@ def gitlab_project(tmp_path: Path, mlgate_source: Path, demo_project: Path) -> P
 
 
 def gitlab_ci_local(project: Path, path_first: Path, *variables: str, job: str = "mlgate-check",
-                    file: str = ".gitlab-ci.yml") -> subprocess.CompletedProcess[str]:
+                    file: str = ".gitlab-ci.yml",
+                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run one job; ``env`` given: pip's settings (and PYTHONPATH) are exactly those, nothing inherited."""
     exe = require_tool("gitlab-ci-local")
-    env = {**os.environ, **PIP_ENV, "PATH": f"{path_first}{os.pathsep}{os.environ['PATH']}",
-           "HOME": str(project.parent), "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-    for name in list(env):
-        if name.startswith(("GITLAB_", "CI_", "MLGATE_")) or name == "CI":
-            env.pop(name)
+    full = {**os.environ, **PIP_ENV, "PATH": f"{path_first}{os.pathsep}{os.environ['PATH']}",
+            "HOME": str(project.parent), "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    for name in list(full):
+        ours = env is not None and (name.startswith("PIP_") or name == "PYTHONPATH")
+        if ours or name.startswith(("GITLAB_", "CI_", "MLGATE_")) or name == "CI":
+            full.pop(name)
+    full.update(env or {})
     args = [exe, *gcl_args(job, file, variables)]
-    return subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(args, cwd=project, env=full, capture_output=True, text=True, timeout=300)
 
 
 # docs/ci/gitlab.md shows this command (test_docs_show_the_command_the_tests_run keeps them equal).
