@@ -314,3 +314,98 @@ def test_blocker_really_blocks(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", BLOCKER, "mlgate,click", "schema", "infer", str(data)],
                           capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert proc.returncode != 0 and "blocked:" in proc.stdout + proc.stderr
+
+
+# --- every pip install in every template ------------------------------------------------------------
+
+EXACT_PIN = re.compile(r"[\w.-]+==(?:[\w.+!-]+|\$\w+|\$\{\w+\})")
+# The one branch that may install unhashed: the GitLab templates' `lock: false`, default true.
+UNHASHED_BRANCH = 'if [ "$MLGATE_LOCK" = false ]; then'
+
+
+def _hashed(words: list[str]) -> bool:
+    return "--require-hashes" in words and "--only-binary=:all:" in words and "-r" in words
+
+
+def script_install_problems(script: str) -> list[str]:
+    """Each ``pip install`` of a shell script is hashed (``--require-hashes --only-binary=:all: -r``), or
+    a wheel-only ``--no-deps`` install of exact ``name==version`` pins that a hashed install follows
+    later in the same script, or sits in the ``lock: false`` branch."""
+    problems: list[str] = []
+    lines = script.replace("\\\n", " ").splitlines()
+    in_unhashed = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped == UNHASHED_BRANCH:
+            in_unhashed = True
+            continue
+        if in_unhashed and stripped in ("else", "fi"):
+            in_unhashed = False
+        if not PIP.search(line) or stripped.startswith("#") or in_unhashed:
+            continue
+        words = stripped.split()
+        if _hashed(words):
+            continue
+        reqs = [w.strip("'\"") for w in words[words.index("install") + 1:] if not w.startswith("-")]
+        exact = bool(reqs) and all(EXACT_PIN.fullmatch(r) for r in reqs)
+        followed = any(PIP.search(later) and _hashed(later.split()) for later in lines[i + 1:])
+        if not ("--no-deps" in words and "--only-binary=:all:" in words and exact and followed):
+            problems.append(stripped)
+    return problems
+
+
+def template_scripts(path: Path) -> list[tuple[str, str]]:
+    """(job or step, shell text) of a GitLab template (components: the part after ``---``) or a GitHub
+    workflow."""
+    text = path.read_text(encoding="utf-8")
+    if path.name == "template.yml":
+        text = text.split("\n---\n", 1)[1]
+    doc = yaml.safe_load(text)
+    out = []
+    for name, job in doc.get("jobs", doc).items():
+        if not isinstance(job, dict):
+            continue
+        for key in ("before_script", "script", "after_script"):
+            out += [(f"{name}.{key}", str(s)) for s in job.get(key, [])]
+        out += [(f"{name}: {s.get('name', '')}", str(s.get("run", ""))) for s in job.get("steps", [])]
+    return out
+
+
+TEMPLATE_FILES = sorted({*ROOT.glob("templates/**/*.yml"), *ROOT.glob("mlgate/templates_data/**/*.yml")})
+
+
+def test_every_template_installs_only_hashed_packages() -> None:
+    seen = 0
+    for path in TEMPLATE_FILES:
+        for where, script in template_scripts(path):
+            seen += len(pip_commands(script))
+            assert script_install_problems(script) == [], f"{path.relative_to(ROOT)}: {where}"
+    assert seen >= 8  # GitLab check, baseline, legacy (x2 with the packaged copies), GitHub publish
+
+
+def test_gitlab_templates_lock_by_default() -> None:
+    for name in ("check", "baseline"):
+        header = (ROOT / f"templates/{name}/template.yml").read_text(encoding="utf-8").split("\n---\n")[0]
+        lock = yaml.safe_load(header)["spec"]["inputs"]["lock"]
+        assert (lock["type"], lock["default"]) == ("boolean", True), name
+    assert "MLGATE_LOCK=${MLGATE_LOCK-true}" in (ROOT / "templates/legacy/mlgate.gitlab-ci.yml").read_text()
+    # The including templates do not switch it off.
+    assert "lock" not in (ROOT / "templates/gitlab/mlgate.gitlab-ci.yml").read_text(encoding="utf-8")
+
+
+def test_the_template_install_check_is_really_checking() -> None:
+    bad = ['python3 -m pip install "$MLGATE_PIP_SPEC"',
+           'python -m pip install "mlgate==0.1.0"',
+           'python -m pip install --no-deps --only-binary=:all: "mlgate==0.1.0"',  # no hashed install after
+           'pip install --require-hashes -r l.txt\npip install --no-deps --only-binary=:all: "mlgate>=0.1"',
+           'pip install --require-hashes -r lock.txt\npip install --no-deps --only-binary=:all: "$SPEC"',
+           'pip install --require-hashes -r lock.txt\npip install --no-deps "mlgate==0.1.0"',
+           'if [ "$MLGATE_LOCK" = false ]; then\n  :\nelse\n  pip install mlgate\nfi']
+    for script in bad:
+        assert script_install_problems(script) != [], script
+    good = ['pip install --no-deps --only-binary=:all: "mlgate==$version"\n'
+            'pip install --require-hashes --only-binary=:all: -r "$lock"',
+            'if [ "$MLGATE_LOCK" = false ]; then\n  pip install "$MLGATE_PIP_SPEC"\nfi',
+            'case "$MLGATE_PIP_SPEC" in ""|preinstalled) ;; esac']
+    for script in good:
+        assert script_install_problems(script) == [], script
