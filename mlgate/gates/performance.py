@@ -299,7 +299,8 @@ class PerformanceGate(Gate["PerformanceSection"]):
         if failed:
             return f"{len(failed)} of {len(checks)} checks failed: {', '.join(c.name for c in failed)}"
         if warned:
-            return f"{len(checks) - len(warned)} of {len(checks)} checks passed, {len(warned)} warnings"
+            word = "warning" if len(warned) == 1 else "warnings"
+            return f"{len(checks) - len(warned)} of {len(checks)} checks passed, {len(warned)} {word}"
         return f"{len(checks)} checks passed on {n_rows} rows"
 
 

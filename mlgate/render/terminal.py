@@ -17,7 +17,7 @@ from collections.abc import Callable
 import click
 from tabulate import tabulate
 
-from mlgate.result import Report, Status
+from mlgate.result import Check, GateResult, Report, Status
 from mlgate.text import ANSI_RE, BIDI, printable
 
 _COLOURS = {
@@ -57,8 +57,45 @@ def _counts(gate_checks: tuple[Status, ...]) -> str:
     return f"{passed}/{len(gate_checks)}"
 
 
+MAX_LISTED = 10  # failing checks, and warnings, listed one line each; the rest are counted
+MAX_LINE = 130  # one listed check: the gate, the check and the start of its message
+
+
+def plural(n: int, word: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 warnings``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _check_line(gate: GateResult, check: Check, color: bool) -> str:
+    """``  WARN [fairness] demographic_parity_ratio vs baseline (sex): <message>``, cut to a line."""
+    name = clean(check.name, 80)
+    if check.attribute and check.attribute not in check.name:
+        name += f" ({clean(check.attribute, 40)})"
+    text = f"[{clean(gate.name, 24)}] {name}"
+    if check.message:
+        text += f": {clean(check.message, None)}"
+    return f"  {_s(check.status, color)} {clean(text, MAX_LINE)}"
+
+
+def _listed(report: Report, color: bool) -> list[str]:
+    """Every failing, then every warning check, one line each naming its gate (at most
+    :data:`MAX_LISTED` of each, the rest counted), under a count line with the plurals right."""
+    lines: list[str] = []
+    for status, word in ((Status.FAIL, "failed check"), (Status.WARN, "warning")):
+        found = [(g, c) for g in report.gates for c in g.checks if c.status is status]
+        if not found:
+            continue
+        lines.append(f"{plural(len(found), word)}:")
+        lines += [_check_line(g, c, color) for g, c in found[:MAX_LISTED]]
+        if len(found) > MAX_LISTED:
+            rest = len(found) - MAX_LISTED
+            lines.append(f"  … and {plural(rest, 'more ' + word)} in the report")
+    return lines
+
+
 def render_terminal(report: Report, *, color: bool) -> str:
-    """Verdict line, one row per gate (status, checks passed, time, summary), then what blocks."""
+    """Verdict line, one row per gate (status, checks passed, time, summary), then every gate that
+    could not run, every failing check and every warning, one line each."""
     rows = [
         [
             clean(g.name, 24),
@@ -73,14 +110,10 @@ def render_terminal(report: Report, *, color: bool) -> str:
     lines = [head, tabulate(rows, headers=["gate", "status", "ok", "time", "summary"], tablefmt="simple",
                             disable_numparse=True)]
     lines[1:1] = [f"note: {clean(n)}" for n in report.notes]  # Report.notes: one line each
-    blockers = report.blocking_checks()
     for gate in report.gates:
         if gate.error is not None:
-            lines.append(f"  {_s(Status.ERROR, color)} {clean(gate.name)}: {clean(gate.error, 300)}")
-    for gate, c in blockers[:10]:
-        lines.append(f"  {_s(c.status, color)} {clean(gate.name)}: {clean(c.message or c.name, 300)}")
-    if len(blockers) > 10:
-        lines.append(f"  … and {len(blockers) - 10} more blocking checks in the report")
+            lines.append(f"  {_s(Status.ERROR, color)} [{clean(gate.name, 24)}] {clean(gate.error, 300)}")
+    lines += _listed(report, color)
     if report.advisory and report.status is Status.FAIL:
         lines.append("advisory mode: gate failures do not change the exit code")
     lines.append(f"mlgate {clean(report.mlgate_version, 40)}")
