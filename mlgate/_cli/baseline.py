@@ -37,10 +37,12 @@ def save(
 ) -> None:
     """Store the candidate's predictions, metrics, data hash and config hash as the new baseline.
 
-    Run it on the main branch after a merge and commit the folder; pull requests then compare with it,
-    e.g. baseline.predictions: git:origin/main:baseline/predictions.csv. With MLflow models
-    (candidate.model and baseline.model: models:/NAME@ALIAS) the candidate is registered as a version
-    of NAME and ALIAS moves to it.
+    Run it on the main branch after a merge. With baseline.artifact: NAME it writes NAME/ and CI
+    uploads that folder as the artifact pull requests compare with (the GitHub Action with
+    command: baseline-save, or the GitLab baseline component); otherwise commit the folder and point
+    pull requests at it, e.g. baseline.predictions: git:origin/main:baseline/predictions.csv. With
+    MLflow models (candidate.model and baseline.model: models:/NAME@ALIAS) the candidate is
+    registered as a version of NAME and ALIAS moves to it.
     """
     import dataclasses
 
@@ -71,6 +73,7 @@ def save(
             f"  {doc['n_rows']} rows, {len(doc['metrics'])} metrics, "
             f"eval data sha256 {doc['data_sha256'][:12]}"
         )
+        _step_outputs(loaded, saved.metrics_path.parent)
     if target is not None:
         origin = inputs.candidate.origin if inputs.candidate is not None else {}
         done = promote(loaded, target, origin.get("model_id"))
@@ -79,6 +82,29 @@ def save(
             f"promoted: models:/{done.name} version {done.version} (run {done.run_id}) is now "
             f"@{done.alias}{again}"
         )
+
+
+def _step_outputs(loaded: LoadedConfig, folder: Path) -> None:
+    """In a GitHub Actions step, ``dir`` and ``artifact`` outputs: what the action uploads, under the
+    name the pull requests' ``baseline.artifact`` looks for. The multi-line form with a random
+    delimiter, so no path can inject another output
+    (docs.github.com/actions/reference/workflows-and-actions/workflow-commands#multiline-strings)."""
+    import os
+    import secrets
+
+    from mlgate.errors import InputError
+
+    target = os.environ.get("GITHUB_OUTPUT")
+    if os.environ.get("GITHUB_ACTIONS") != "true" or not target:
+        return
+    src = loaded.config.baseline
+    name = src.artifact if src is not None and src.artifact else "mlgate-baseline"
+    delim = f"mlgate_{secrets.token_hex(8)}"
+    try:
+        with open(target, "a", encoding="utf-8", newline="\n") as fh:
+            fh.write(f"dir<<{delim}\n{folder.resolve()}\n{delim}\nartifact={name}\n")
+    except OSError as exc:
+        raise InputError(f"GITHUB_OUTPUT {target}: cannot write: {exc.strerror}") from None
 
 
 def _check_baseline_out(out: Path) -> None:

@@ -10,20 +10,25 @@ What is emulated, after the runner documentation:
   evaluated over ``inputs``, ``steps``, ``github``, ``runner`` and ``env`` with the status functions;
   GitHub compares strings case-insensitively.
 ``uses:`` steps (JavaScript actions such as setup-python) are not executed: they are recorded with their
-evaluated ``with:`` so a test can assert on them.
+evaluated ``with:`` so a test can assert on them, and a test may pass a stand-in for one (``uses=``:
+e.g. upload-artifact storing the folder in a local artifacts server).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+RUNNER_TOKEN = "ghs_fake_token_for_tests_0123456789"
+UsesHandler = Callable[[dict[str, str]], None]
 EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|&&|\|\||[!()])"
@@ -166,16 +171,21 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp: Path,
-               env: dict[str, str] | None = None, only: tuple[str, ...] = ()) -> ActionRun:
+               env: dict[str, str] | None = None, only: tuple[str, ...] = (),
+               event_name: str = "pull_request", event: Mapping[str, Any] | None = None,
+               sha: str = "0" * 40, ref: str = "refs/pull/7/merge",
+               uses: Mapping[str, UsesHandler] | None = None) -> ActionRun:
     """Run ``action_dir/action.yml`` with ``inputs`` (defaults filled in) in ``workspace``.
 
     ``only``: run just the steps with these ids (the others are treated as skipped).
+    ``event_name``/``event``/``sha``/``ref``: the triggering event (its payload is GITHUB_EVENT_PATH).
+    ``uses``: action name (before ``@``) -> a stand-in called with the step's evaluated ``with:``.
     """
     meta = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
-    token = "ghs_fake_token_for_tests_0123456789"
+    token = RUNNER_TOKEN
     github = {"action_path": str(action_dir), "token": token, "workspace": str(workspace),
-              "repository": "octo/model", "event_name": "pull_request", "sha": "0" * 40}
+              "repository": "octo/model", "event_name": event_name, "sha": sha, "ref": ref}
     runner = {"temp": str(tmp), "os": "Linux"}
     ctx: dict[str, Any] = {"github": github, "runner": runner, "steps": {}, "env": {}}
     declared = meta.get("inputs", {})
@@ -185,14 +195,17 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
         name: inputs.get(name, interpolate(str(spec.get("default", "")), ctx, {}))
         for name, spec in declared.items()
     }
-    event = tmp / "event.json"
-    event.write_text('{"pull_request": {"number": 7}}', encoding="utf-8")
+    event_file = tmp / "event.json"
+    payload = {"pull_request": {"number": 7}} if event is None else event
+    event_file.write_text(json.dumps(payload), encoding="utf-8")
     base_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))},
         "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
         "GITHUB_ACTION_PATH": str(action_dir), "GITHUB_REPOSITORY": github["repository"],
-        "GITHUB_EVENT_NAME": github["event_name"], "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_SHA": github["sha"], "GITHUB_REF": "refs/pull/7/merge", "GITHUB_RUN_ID": "42",
+        "GITHUB_EVENT_NAME": github["event_name"], "GITHUB_EVENT_PATH": str(event_file),
+        "GITHUB_SHA": github["sha"], "GITHUB_REF": github["ref"], "GITHUB_RUN_ID": "42",
+        # Set for pull_request events only: the pull request's base branch.
+        "GITHUB_BASE_REF": str(payload.get("pull_request", {}).get("base", {}).get("ref", "")),
         "GITHUB_SERVER_URL": "https://github.com", "GITHUB_API_URL": "https://api.github.com",
         "RUNNER_TEMP": str(tmp), "RUNNER_OS": "Linux",
         **{f"INPUT_{k.upper()}": v for k, v in ctx["inputs"].items()},
@@ -219,6 +232,9 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
             continue
         if "uses" in step:
             with_ = {k: interpolate(str(v), ctx, status) for k, v in step.get("with", {}).items()}
+            stand_in = (uses or {}).get(str(step["uses"]).split("@", 1)[0])
+            if stand_in is not None:
+                stand_in(with_)
             runs.append(StepRun(sid, name, "uses", uses=step["uses"], with_=with_))
             ctx["steps"][sid] = {"outputs": {}, "outcome": "success"}
             continue

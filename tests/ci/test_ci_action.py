@@ -64,7 +64,8 @@ def test_local_install_and_passing_gate(mlgate_source: Path, demo_project: Path,
     assert run.step("Set up Python").kind == "skipped"  # python-version: ''
 
     report_dir = workspace / "model" / "mlgate-report"
-    assert run.outputs == {"status": "pass", "exit-code": "0", "report-dir": str(report_dir)}
+    assert run.outputs == {"status": "pass", "exit-code": "0", "report-dir": str(report_dir),
+                           "baseline-dir": ""}
     assert json.loads((report_dir / "scorecard.json").read_text())["status"] == "pass"
     upload = run.step("Upload the report")
     assert upload.kind == "uses" and upload.uses.startswith("actions/upload-artifact@")
@@ -88,7 +89,8 @@ def test_failing_gate_fails_the_job_after_uploading(mlgate_source: Path, demo_pr
 
     assert run.step("Install mlgate").kind == "skipped"
     report_dir = workspace / "model" / "out" / "report"
-    assert run.outputs == {"status": "fail", "exit-code": "1", "report-dir": str(report_dir)}
+    assert run.outputs == {"status": "fail", "exit-code": "1", "report-dir": str(report_dir),
+                           "baseline-dir": ""}
     assert run.step("Upload the report").with_["name"] == "gate-py312"
     verdict = run.step("Verdict")
     assert verdict.returncode == 1
@@ -182,7 +184,7 @@ def test_action_metadata_is_complete() -> None:
     assert set(meta["inputs"]) >= {"config", "python-version", "version", "extras", "publish", "advisory",
                                    "token", "working-directory", "upload-report", "lock",
                                    "allow-pickle", "allow-outside-repo", "untrusted"}
-    assert set(meta["outputs"]) == {"status", "exit-code", "report-dir"}
+    assert set(meta["outputs"]) == {"status", "exit-code", "report-dir", "baseline-dir"}
     assert meta["inputs"]["token"]["default"] == "${{ github.token }}"
     assert meta["branding"]["icon"] and meta["branding"]["color"]
     steps = meta["runs"]["steps"]
@@ -208,7 +210,7 @@ def test_report_dir_input_never_replaces_the_project(report_dir: str, mlgate_sou
     before = _tree(workspace)
     run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled",
                **{"report-dir": report_dir})
-    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": ""}
+    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": "", "baseline-dir": ""}
     assert "--out" in run.step("check").stderr
     # Nothing of the project is uploaded either.
     assert run.step("Upload the report").kind == "skipped"
@@ -227,7 +229,7 @@ def test_committed_report_is_neither_read_nor_uploaded(mlgate_source: Path, demo
     (forged / "scorecard.json").write_text('{"status": "pass"}')
     (workspace / "model" / "mlgate.yaml").write_text("version: 1\ntask: binary\nbogus: 1\n")
     run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled")
-    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": ""}
+    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": "", "baseline-dir": ""}
     assert run.step("Upload the report").kind == "skipped"
 
 

@@ -73,7 +73,9 @@ def test_fork_safe_pair_and_config_in_a_subfolder(repo: Path, cli: Callable[...,
     step = next(s for s in gate["jobs"]["gate"]["steps"] if s.get("id") == "gate")
     assert step["with"]["config"] == "models/churn/mlgate.yaml"
     assert step["with"]["publish"] == "none"
-    assert '--config "models/churn/mlgate.yaml"' in (workflows / "mlgate-baseline.yml").read_text()
+    saver = yaml.safe_load((workflows / "mlgate-baseline.yml").read_text())["jobs"]["baseline"]["steps"]
+    [action] = [s for s in saver if str(s.get("uses", "")).startswith("mlgate/mlgate@")]
+    assert action["with"] == {"command": "baseline-save", "config": "models/churn/mlgate.yaml"}
     config = yaml.safe_load((repo / "models/churn/mlgate.yaml").read_text())
     assert config["data"]["eval"] == "../../data/holdout.csv"  # relative to the config file
 
