@@ -151,9 +151,13 @@ def _finding(r: Any, max_examples: int, merged: Merged | None = None) -> Finding
 
 
 def validate_ge(suite: Mapping[str, Any], frame: pd.DataFrame, max_examples: int, where: str) -> Validation:
-    results = _results(build_suite(suite, where), frame, max_examples)
+    from mlgate.schema.strings import gx_logical
+
+    # Type expectations naming text are decided by storage-free rules first (mlgate.schema.strings).
+    suite, decided = gx_logical(suite, frame, where)
+    results = _results(build_suite(suite, where), frame, max_examples) if suite["expectations"] else []
     findings = [f for r in results if (f := _finding(r, max_examples)) is not None]
-    return Validation(len(frame), len(results), tuple(findings))
+    return Validation(len(frame), len(results) + decided, tuple(findings))
 
 
 # Expectations that judge each row on its own (GX "column map" expectations): their unexpected rows

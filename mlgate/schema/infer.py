@@ -105,16 +105,24 @@ def _num(value: float, kind: str) -> int | float:
 def infer_pandera_yaml(frame: pd.DataFrame, id_column: str | None = None) -> str:
     """The pandera YAML schema (``DataFrameSchema.to_yaml()``) of ``frame``; ``frame`` passes it."""
     import pandera.pandas as pa
+    import yaml
 
     columns = {}
-    for s in infer_specs(frame, id_column):
+    specs = infer_specs(frame, id_column)
+    for s in specs:
         checks = []
         if s.lo is not None and s.hi is not None:
             checks.append(pa.Check.in_range(_num(s.lo, s.kind), _num(s.hi, s.kind)))
         if s.categories is not None:
             checks.append(pa.Check.isin(list(s.categories)))
         columns[s.name] = pa.Column(s.dtype, checks=checks, nullable=s.nullable, unique=s.unique)
-    return str(pa.DataFrameSchema(columns, strict=True).to_yaml())
+    doc = yaml.safe_load(str(pa.DataFrameSchema(columns, strict=True).to_yaml()))
+    for s in specs:
+        if s.kind == "str":
+            # pandera writes the storage it saw (string[pyarrow], string[python]); the schema means text,
+            # in any storage (mlgate.schema.strings): write the logical name.
+            doc["columns"][s.name]["dtype"] = "str"
+    return str(yaml.safe_dump(doc, sort_keys=False))
 
 
 def infer_ge_suite(frame: pd.DataFrame, name: str = "mlgate", id_column: str | None = None) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlgate.errors import InputError
+from mlgate.schema.strings import pandera_logical
 from mlgate.trust import Trust
 
 Kind = Literal["pandera-yaml", "pandera-python", "great-expectations"]
@@ -75,7 +76,8 @@ def load_schema(value: str, kind: str, base_dir: Path, trust: Trust | None = Non
         trust.refuse_code_in_privileged_run(
             f"schema: {value}", "a pandera Python schema (importing it runs code from the repository)"
         )
-        return LoadedSchema("pandera-python", value, _import_schema(value, base_dir, trust))
+        schema = pandera_logical(_import_schema(value, base_dir, trust), f"schema: {value}")
+        return LoadedSchema("pandera-python", value, schema)
     real = confine_to(repo_root(base_dir), path, "schema", value, allow_outside=trust.allow_outside_repo)
     chosen: Kind = detect_kind(value, real) if kind == "auto" else kind  # type: ignore[assignment]
     if not real.is_file():
@@ -87,7 +89,7 @@ def load_schema(value: str, kind: str, base_dir: Path, trust: Trust | None = Non
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{value}: cannot read the schema: {exc}") from None
     if chosen == "pandera-yaml":
-        return LoadedSchema(chosen, value, _pandera_from_yaml(text, value))
+        return LoadedSchema(chosen, value, pandera_logical(_pandera_from_yaml(text, value), value))
     try:
         suite = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -102,7 +102,7 @@ def test_json_contract_page_lists_every_field() -> None:
     data = report_to_dict(chart_report())
     sample_gate = next(g for g in data["gates"] if g.get("tables"))
     error_gate = {"error": "", "error_kind": "", "skipped_reason": "", "notes": []}
-    assert set(data) == documented_fields("Top level")
+    assert set(data) | {"notes"} == documented_fields("Top level")  # notes: only when there are some
     assert set(sample_gate) | set(error_gate) == documented_fields("Gate object")
     check = next(c for g in data["gates"] for c in g["checks"] if "details" in c)
     assert set(check) == documented_fields("Check object")
