@@ -123,6 +123,9 @@ def _pandera_from_yaml(text: str, where: str) -> Any:
             f"{where}: not a pandera schema (no 'schema_type: dataframe')",
             hint="write it with DataFrameSchema.to_yaml() or `mlgate schema infer`",
         )
+    from mlgate.schema.pandera_checks import check_pandera_document
+
+    check_pandera_document(doc, where)
     try:
         return pa.DataFrameSchema.from_yaml(text)
     except Exception as exc:  # noqa: BLE001 - pandera raises many types for a bad document
