@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from mlgate import jsonread as jr
+
+# Re-exported: the typed limit is part of the result model.
+from mlgate.limit import Limit as Limit
+from mlgate.limit import LimitKind as LimitKind
+from mlgate.limit import limit_from_dict, limit_to_dict
 
 SCHEMA_VERSION = 1
 
@@ -66,6 +74,8 @@ class Check:
     mde: float | None = None
     rows_needed: int | None = None
     family: str | None = None
+    # The limit applied, typed; ``threshold`` keeps its number (the allowed drop for vs-baseline checks).
+    limit: Limit | None = None
     # Gate-specific, JSON-serialisable extras (example rows, bins, group sizes); optional in the contract.
     details: Mapping[str, Any] = field(default_factory=dict)
 
@@ -177,74 +187,149 @@ def _clean(value: Any) -> Any:
 
 
 # The optional, nullable fields of a check in scorecard.json (written and read back by `mlgate publish`).
-CHECK_VALUE_FIELDS = (
-    "metric",
-    "attribute",
-    "group",
-    "value",
-    "baseline",
-    "delta",
-    "threshold",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "mde",
-    "rows_needed",
-    "family",
-)
+CHECK_VALUE_FIELDS = ("metric", "attribute", "group", "value", "baseline", "delta", "threshold", "ci_low",
+                      "ci_high", "p_value", "mde", "rows_needed", "family")
+_COUNTS = frozenset({"rows_needed"})
+_TEXTS = frozenset({"metric", "attribute", "group", "family"})
+_HEX = re.compile(r"[0-9a-f]{7,64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHA_TEXT, _COMMIT_TEXT = "a SHA-256 in lowercase hex", "a commit SHA in lowercase hex"
+
+# The reverse of each *_to_dict: `mlgate publish` rebuilds the report from a scorecard.json that
+# another run (the pull request's own code) wrote, so every field is type-checked and a wrong one
+# raises jsonread.FieldError naming its key; keys a file from an older mlgate lacks get defaults.
 
 
 def check_to_dict(check: Check) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "name": check.name,
-        "status": check.status.value,
-        **{key: getattr(check, key) for key in CHECK_VALUE_FIELDS},
-        "message": check.message,
+        "name": check.name, "status": check.status.value,
+        **{k: getattr(check, k) for k in CHECK_VALUE_FIELDS},
+        "limit": limit_to_dict(check.limit) if check.limit is not None else None, "message": check.message,
     }
     if check.details:
         out["details"] = dict(check.details)
     return _clean(out)  # type: ignore[no-any-return]
 
 
+def check_from_dict(d: dict[str, Any], key: str) -> Check:
+    values: dict[str, Any] = {
+        f: jr.opt_count(d, f, key) if f in _COUNTS else jr.opt_str(d, f, key) if f in _TEXTS
+        else jr.opt_num(d, f, key)
+        for f in CHECK_VALUE_FIELDS
+    }
+    limit = d.get("limit")
+    return Check(
+        name=jr.string(d, "name", key), status=jr.choice(d, "status", key, Status),
+        message=jr.string(d, "message", key, default=""), details=jr.opt_obj(d, "details", key),
+        limit=None if limit is None else limit_from_dict(jr.obj(limit, f"{key}.limit"), f"{key}.limit"),
+        **values,
+    )
+
+
+def table_to_dict(t: Table) -> dict[str, Any]:
+    return {"title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows]}
+
+
+def _cell(value: Any, key: str) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    raise jr.FieldError(key, "a string, number, boolean or null", value)
+
+
+def table_from_dict(d: dict[str, Any], key: str) -> Table:
+    rows = jr.lst(d.get("rows"), f"{key}.rows")
+    return Table(
+        title=jr.string(d, "title", key),
+        headers=jr.str_list(d.get("headers"), f"{key}.headers"),
+        rows=tuple(
+            tuple(_cell(c, f"{key}.rows[{i}][{j}]") for j, c in enumerate(jr.lst(r, f"{key}.rows[{i}]")))
+            for i, r in enumerate(rows)
+        ),
+    )
+
+
+def gate_to_dict(g: GateResult) -> dict[str, Any]:
+    gd: dict[str, Any] = {"name": g.name, "status": g.status.value, "summary": g.summary,
+                          "checks": [check_to_dict(c) for c in g.checks]}
+    if g.error is not None:
+        gd["error"] = g.error
+        gd["error_kind"] = (g.error_kind or ErrorKind.INTERNAL).value
+    if g.skipped_reason is not None:
+        gd["skipped_reason"] = g.skipped_reason
+    if g.notes:
+        gd["notes"] = list(g.notes)
+    if g.tables:
+        gd["tables"] = [table_to_dict(t) for t in g.tables]
+    return _clean(gd)  # type: ignore[no-any-return]
+
+
+def gate_from_dict(d: dict[str, Any], key: str) -> GateResult:
+    kind = jr.opt_str(d, "error_kind", key)
+    checks = jr.lst(d.get("checks", []), f"{key}.checks")
+    tables = jr.lst(d.get("tables", []), f"{key}.tables")
+    return GateResult(
+        name=jr.string(d, "name", key),
+        checks=tuple(check_from_dict(jr.obj(c, f"{key}.checks[{i}]"), f"{key}.checks[{i}]")
+                     for i, c in enumerate(checks)),
+        summary=jr.string(d, "summary", key, default=""),
+        tables=tuple(table_from_dict(jr.obj(t, f"{key}.tables[{i}]"), f"{key}.tables[{i}]")
+                     for i, t in enumerate(tables)),
+        notes=jr.str_list(d.get("notes", []), f"{key}.notes"),
+        error=jr.opt_str(d, "error", key),
+        error_kind=jr.choice(d, "error_kind", key, ErrorKind) if kind else None,
+        skipped_reason=jr.opt_str(d, "skipped_reason", key),
+    )
+
+
+def provenance_from_dict(d: dict[str, Any]) -> Provenance:
+    """Hashes and the commit may hold only hex digits; ``models`` is not read back (not rendered)."""
+    inputs = jr.opt_obj(d, "inputs", "provenance")
+    for name in inputs:
+        jr.hex_str(inputs, name, "provenance.inputs", _SHA256, _SHA_TEXT, optional=False)
+    raw = jr.opt_obj(d, "baseline", "provenance")
+    # provenance.baseline: short plain strings; unknown keys and non-strings are dropped.
+    origin = {k: v[:100] for k in ("artifact", "artifact_id", "run_id", "branch", "source", "commit")
+              if isinstance(v := raw.get(k), str) and v}
+    if "commit" in origin:
+        jr.hex_str(origin, "commit", "provenance.baseline", _HEX, _COMMIT_TEXT, optional=False)
+    return Provenance(
+        config_sha256=jr.hex_str(d, "config_sha256", "provenance", _SHA256, _SHA_TEXT, optional=True) or "",
+        inputs=dict(inputs),
+        git_sha=jr.hex_str(d, "git_sha", "provenance", _HEX, _COMMIT_TEXT, optional=True),
+        config_path=jr.opt_str(d, "config_path", "provenance"),
+        baseline=origin,
+    )
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
-    gates = []
-    for g in report.gates:
-        gd: dict[str, Any] = {
-            "name": g.name,
-            "status": g.status.value,
-            "summary": g.summary,
-            "checks": [check_to_dict(c) for c in g.checks],
-        }
-        if g.error is not None:
-            gd["error"] = g.error
-            gd["error_kind"] = (g.error_kind or ErrorKind.INTERNAL).value
-        if g.skipped_reason is not None:
-            gd["skipped_reason"] = g.skipped_reason
-        if g.notes:
-            gd["notes"] = list(g.notes)
-        if g.tables:
-            gd["tables"] = [
-                {"title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows]}
-                for t in g.tables
-            ]
-        gates.append(_clean(gd))
+    prov = report.provenance
     return {
         "schema_version": SCHEMA_VERSION,
         "mlgate_version": report.mlgate_version,
+        "title": report.title,
         "status": report.status.value,
         "exit_code": report.exit_code,
         "advisory": report.advisory,
         "config_id": report.config_id,
         **({"notes": list(report.notes)} if report.notes else {}),
-        "gates": gates,
-        "provenance": _clean(
-            {
-                "config_sha256": report.provenance.config_sha256,
-                "config_path": report.provenance.config_path,
-                "inputs": dict(report.provenance.inputs),
-                "git_sha": report.provenance.git_sha,
-                **({"models": dict(report.provenance.models)} if report.provenance.models else {}),
-                **({"baseline": dict(report.provenance.baseline)} if report.provenance.baseline else {}),
-            }
-        ),
+        "gates": [gate_to_dict(g) for g in report.gates],
+        "provenance": _clean({
+            "config_sha256": prov.config_sha256, "config_path": prov.config_path, "inputs": dict(prov.inputs),
+            "git_sha": prov.git_sha, **({"models": dict(prov.models)} if prov.models else {}),
+            **({"baseline": dict(prov.baseline)} if prov.baseline else {}),
+        }),
     }
+
+
+def report_from_dict(data: dict[str, Any], *, title: str = "mlgate scorecard") -> Report:
+    """The report ``data`` describes (``title``: when the file has none, as older ones do)."""
+    gates = jr.lst(data.get("gates", []), "gates")
+    report = Report(
+        gates=tuple(gate_from_dict(jr.obj(g, f"gates[{i}]"), f"gates[{i}]") for i, g in enumerate(gates)),
+        provenance=provenance_from_dict(jr.opt_obj(data, "provenance", "")),
+        mlgate_version=jr.string(data, "mlgate_version", "", default=""),
+        advisory=jr.boolean(data, "advisory", "", default=False),
+        config_id=jr.string(data, "config_id", "", default="default"),
+        notes=tuple(n[:500] for n in jr.str_list(data.get("notes", []), "notes")[:10]),
+    )
+    return replace(report, title=jr.string(data, "title", "", default=title))

@@ -106,6 +106,11 @@ def test_json_contract_page_lists_every_field() -> None:
     assert set(sample_gate) | set(error_gate) == documented_fields("Gate object")
     check = next(c for g in data["gates"] for c in g["checks"] if "details" in c)
     assert set(check) == documented_fields("Check object")
+    limit = next(c["limit"] for g in data["gates"] for c in g["checks"] if c["limit"])
+    assert set(limit) == documented_fields("Limit object")
+    from mlgate.result import LimitKind
+
+    assert {k.value for k in LimitKind} == documented_fields("Limit kinds") - {"kind"}
     assert set(sample_gate["tables"][0]) == documented_fields("Table object")
     # "models" is there only when MLflow models were scored, "baseline" only with baseline.artifact.
     assert set(data["provenance"]) | {"models", "baseline"} == documented_fields("Provenance object")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlgate.result import Check, ErrorKind, GateResult, Provenance, Report, Status, Table
+from mlgate.result import Check, ErrorKind, GateResult, Limit, LimitKind, Provenance, Report, Status, Table
 
 HOSTILE = "<img src=x onerror=alert(1)> | @octocat #12 `x` **b** ::error::pwn\n[l](http://e.vil)"
 
@@ -20,6 +20,7 @@ def sample_report(*, advisory: bool = False) -> Report:
                 baseline=0.8,
                 delta=0.0125,
                 threshold=0.7,
+                limit=Limit(LimitKind.MIN, 0.7),
                 ci_low=-0.01,
                 ci_high=0.035,
                 p_value=0.86,
@@ -33,6 +34,7 @@ def sample_report(*, advisory: bool = False) -> Report:
                 baseline=0.78,
                 delta=-0.07,
                 threshold=0.01,
+                limit=Limit(LimitKind.MAX_DROP, 0.01, 0.78, "the baseline 0.78 − the allowed drop 0.01"),
                 ci_low=-0.1,
                 ci_high=-0.04,
                 p_value=0.0004,
@@ -46,6 +48,7 @@ def sample_report(*, advisory: bool = False) -> Report:
                 metric="log_loss",
                 value=0.61,
                 threshold=0.6,
+                limit=Limit(LimitKind.MAX, 0.6),
                 message="log_loss is 0.61, above 0.6 (warn only)",
             ),
         ),
