@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlgate.result import Status
+from mlgate.result import Limit as CheckLimit
+from mlgate.result import LimitKind, Status
 from mlgate.stats.decision import Outcome
 
 if TYPE_CHECKING:
@@ -26,6 +27,28 @@ class Limit:
     op: str  # ">=" or "<="
     bound: float
     text: str  # "below the minimum 0.8", "above the maximum 0.1" or ">= 0.8"
+
+    @property
+    def typed(self) -> CheckLimit:
+        """As ``Check.limit``."""
+        return CheckLimit(LimitKind.MIN if self.op == ">=" else LimitKind.MAX, self.bound)
+
+
+def worsening_limit(
+    higher: bool, allowed: float, baseline: float, max_drop: float | None = None,
+    relative: float | None = None, source: str = "",
+) -> CheckLimit:
+    """The typed limit of a candidate-vs-baseline check: ``allowed`` worsening from ``baseline``,
+    with the derivation shown under the charts; ``relative`` names a max_drop_relative that set it
+    (``stats.decision.allowed_drop``: the stricter of the two applies), ``source`` another origin."""
+    kind, sign, word = (
+        (LimitKind.MAX_DROP, "−", "drop") if higher else (LimitKind.MAX_INCREASE, "+", "increase")
+    )
+    how = source
+    if relative is not None and (max_drop is None or relative * abs(baseline) < max_drop):
+        how = f"{relative:g} × the baseline"
+    text = f"the baseline {fmt(baseline)} {sign} the allowed {word} {fmt(allowed)}"
+    return CheckLimit(kind, allowed, baseline, text + (f" ({how})" if how else ""))
 
 
 def against_limits(value: float, lo: float | None, hi: float | None, higher: bool) -> Limit | None:

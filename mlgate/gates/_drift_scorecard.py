@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.config.gates import DRIFT_EFFECT_SIZES, DriftSection
-from mlgate.result import Check, Status, Table
+from mlgate.result import Check, Limit, LimitKind, Status, Table
 
 if TYPE_CHECKING:
     from mlgate.stats.drift import DriftStats
@@ -96,6 +96,8 @@ def to_check(v: Verdict) -> Check:
     return Check(
         name=name, status=v.status, message=message, metric=v.method, attribute=v.column,
         value=v.statistic, threshold=v.threshold, p_value=v.p_value, details=details,
+        # An effect size must stay at most its threshold; a test's p-value at least its own.
+        limit=Limit(LimitKind.MAX if v.method in DRIFT_EFFECT_SIZES else LimitKind.MIN_P_VALUE, v.threshold),
     )
 
 
@@ -111,6 +113,8 @@ def integrity_checks(v: Verdict, gate: DriftSection) -> list[Check]:
         out.append(Check(
             name=f"{v.column} missing share", status=status, attribute=v.column, metric="missing_share",
             value=s.missing_cur, baseline=s.missing_ref, delta=change, threshold=gate.missing_max,
+            limit=Limit(LimitKind.MAX_CHANGE, gate.missing_max, s.missing_ref,
+                        f"the reference's missing share {s.missing_ref:.1%} ± {gate.missing_max:.1%}"),
             message=f"missing share {s.missing_ref:.1%} in the reference, {s.missing_cur:.1%} in eval "
             f"(change {change:+.1%} > {gate.missing_max:.1%})",
         ))
@@ -119,7 +123,7 @@ def integrity_checks(v: Verdict, gate: DriftSection) -> list[Check]:
         more = f" and {len(s.unseen) - 5} more" if len(s.unseen) > 5 else ""
         out.append(Check(
             name=f"{v.column} unseen categories", status=status, attribute=v.column, metric="unseen_share",
-            value=s.unseen_share, threshold=gate.unseen_max,
+            value=s.unseen_share, threshold=gate.unseen_max, limit=Limit(LimitKind.MAX, gate.unseen_max),
             message=f"{s.unseen_share:.1%} of eval rows have categories absent from the reference: "
             f"{shown}{more}",
             details={"unseen": [{"category": k, "count": n} for k, n in s.unseen[:50]]},

@@ -20,7 +20,7 @@ from mlgate.gates._drift_columns import column_stats
 from mlgate.gates._drift_scorecard import Verdict, bin_tables, integrity_checks, summary_table, to_check
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import TaskKind
-from mlgate.result import Check, GateResult, Status
+from mlgate.result import Check, GateResult, Limit, LimitKind, Status
 from mlgate.text import one_line, quote
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class DriftGate(Gate[DriftSection]):
         share_status = Status.FAIL if share > gate.share_max else Status.PASS
         checks.insert(0, Check(
             name=f"drifted share <= {gate.share_max:g}", status=share_status, metric="drift_share",
-            value=share, threshold=gate.share_max,
+            value=share, threshold=gate.share_max, limit=Limit(LimitKind.MAX, gate.share_max),
             message=f"{len(drifted)} of {len(judged)} feature columns drifted ({share:.0%}; "
             f"{'more than' if share_status is Status.FAIL else 'at most'} {gate.share_max:.0%} allowed)",
         ))

@@ -19,13 +19,13 @@ import numpy as np
 
 from mlgate.engines.interface import GroupRows
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import against_limits
+from mlgate.gates._compare_text import against_limits, worsening_limit
 from mlgate.gates._fairness_groups import Attribute, attributes, group_rows, needed_columns
 from mlgate.gates._fairness_regression import Decided, decide_all
 from mlgate.gates._fairness_table import RATE_NAMES, group_table
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import FAIRNESS_METRICS, Direction, TaskKind
-from mlgate.result import Check, GateResult, Status
+from mlgate.result import Check, GateResult, Limit, Status
 from mlgate.stats import fairness as fs
 from mlgate.stats.decision import Outcome, allowed_drop
 from mlgate.stats.fair_gaps import GroupGap, group_gaps, reference_index
@@ -124,6 +124,13 @@ def _allowance(th: MetricThreshold, gate: FairnessSection, baseline: float) -> f
     return allowed if allowed is not None else gate.max_regression
 
 
+def _worsening(name: str, th: MetricThreshold, allowed: float, base: float) -> Limit:
+    own = allowed_drop(th.max_drop, th.max_drop_relative, base) is not None
+    source = "" if own else "the gate's max_regression"
+    return worsening_limit(FAIRNESS_METRICS[name] is not Direction.LOWER, allowed, base, th.max_drop,
+                           th.max_drop_relative, source)
+
+
 def absolute_check(
     name: str, th: MetricThreshold, value: float, st: GroupStats, why: str, group: str | None
 ) -> Check | None:
@@ -158,6 +165,7 @@ def absolute_check(
         group=group,
         value=value,
         threshold=limit.bound,
+        limit=limit.typed,
         message=f"{name} for {attr} is {fmt(value)} ({limit.text}): {why}",
     )
 
@@ -197,6 +205,7 @@ def regression_check(
             value=value,
             baseline=base,
             threshold=allowed,
+            limit=_worsening(name, th, allowed, base) if np.isfinite(base) else None,
             message=f"{name} for {attr} cannot be compared with the baseline: {reason}",
         )
     return decided_check(name, th, gate, st, value, base, allowed, why, decided)
@@ -265,6 +274,7 @@ def decided_check(
         baseline=base,
         delta=value - base,
         threshold=allowed,
+        limit=_worsening(name, th, allowed, base),
         ci_low=lo if lower else -hi,
         ci_high=hi if lower else -lo,
         p_value=decided.p,

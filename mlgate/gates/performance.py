@@ -12,7 +12,16 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import against_limits, fmt, power, power_text, rule_note, sentence, status_of
+from mlgate.gates._compare_text import (
+    against_limits,
+    fmt,
+    power,
+    power_text,
+    rule_note,
+    sentence,
+    status_of,
+    worsening_limit,
+)
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS, Direction, TaskKind
 from mlgate.result import Check, GateResult, Status
@@ -40,6 +49,7 @@ def absolute_check(
         metric=metric,
         value=value,
         threshold=limit.bound,
+        limit=limit.typed,
         message=f"{metric} is {fmt(value)}, {limit.text}." if limit.broken
         else f"{metric} is {fmt(value)} ({limit.text}).",
     )
@@ -277,6 +287,10 @@ class PerformanceGate(Gate["PerformanceSection"]):
             mde=mde,
             rows_needed=rows,
             family=family,
+            limit=None if allowed is None else worsening_limit(
+                getattr(METRICS.get(metric), "direction", None) is not Direction.LOWER,
+                allowed, cmp.baseline, max_drop, max_drop_relative,
+            ),
             details={
                 "outcome": outcome.value,
                 "allowed_drop": allowed,

@@ -20,7 +20,7 @@ from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
 from mlgate.io.lazy import BATCH_ROWS, DataTable, FrameTable
 from mlgate.metrics_registry import TaskKind
-from mlgate.result import Check, GateResult, Status
+from mlgate.result import Check, GateResult, Limit, LimitKind, Status
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,9 +87,10 @@ def to_check(frame_name: str, f: Finding, n_rows: int, cfg: SchemaSection) -> Ch
         "severity": severity,
         "examples": [{"row": r, "value": v} for r, v in f.examples],
     }
+    bound = float(tolerance) if isinstance(tolerance, float | int) else None
     return Check(
         name=name, status=status, message=message, attribute=f.column, value=share,
-        threshold=float(tolerance) if isinstance(tolerance, float | int) else None, details=details,
+        threshold=bound, limit=Limit(LimitKind.MAX, bound) if bound is not None else None, details=details,
     )
 
 

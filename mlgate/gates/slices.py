@@ -13,10 +13,10 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of
+from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of, worsening_limit
 from mlgate.gates._slice_groups import Slice, build_slices, cell_slices
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import METRICS
+from mlgate.metrics_registry import METRICS, Direction
 from mlgate.result import Check, GateResult, Status, severity
 
 if TYPE_CHECKING:
@@ -149,6 +149,9 @@ class SlicesGate(Gate["SlicesSection"]):
                         baseline=cmp.baseline,
                         delta=cmp.delta,
                         threshold=gate.max_drop,
+                        limit=worsening_limit(
+                            METRICS[gate.metric].direction is not Direction.LOWER, gate.max_drop, cmp.baseline
+                        ),
                         ci_low=cmp.ci_low,
                         ci_high=cmp.ci_high,
                         p_value=float(p_adj),
