@@ -8,75 +8,26 @@ Conventions of the result model that the charts rely on (``mlgate/result.py``):
 
 - performance: ``value`` is the candidate, ``baseline`` the baseline, ``delta = value - baseline`` and
   ``ci_low``/``ci_high`` the interval of that difference (or of the value itself, detected below);
-- fairness: ``metric`` + ``attribute`` (+ ``group`` for per-group checks), ``threshold`` the limit;
+- fairness: ``metric`` + ``attribute`` (+ ``group`` for per-group checks);
 - drift: one check per column (``attribute`` or ``details["column"]``), ``value`` its statistic;
-- slices: ``attribute`` + ``group`` per slice, ``value``/``baseline``/``delta`` as for performance.
+- slices: ``attribute`` + ``group`` per slice, ``value``/``baseline``/``delta`` as for performance;
+- every limit is the typed ``Check.limit`` (kind, value, base): never read from a check's name.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal, TypeGuard
 
-from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, Direction
-from mlgate.result import Check, GateResult, Report, Status
+from mlgate.metrics_registry import Direction
+from mlgate.render.chart_model import MAX_BARS, LimitLine, direction, finite, fmt, limit_line
+from mlgate.render.chart_model import Bar as Bar
+from mlgate.render.chart_model import BarPanel as BarPanel
+from mlgate.render.chart_model import ChartSet as ChartSet
+from mlgate.render.chart_model import MetricPoint as MetricPoint
+from mlgate.render.charts_fairness import fairness_panels
+from mlgate.result import Check, GateResult, LimitKind, Report, Status
 
-MAX_BARS = 20
 MAX_SLICES = 10
-LimitKind = Literal["min", "max"]
-
-
-@dataclass(frozen=True)
-class MetricPoint:
-    """One metric of the candidate against the baseline, in metric units."""
-
-    metric: str
-    candidate: float
-    baseline: float | None
-    low: float | None  # plausible range of the candidate given the baseline (interval of the change)
-    high: float | None
-    limits: tuple[tuple[LimitKind, float], ...]
-    status: Status
-    higher_is_better: bool
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    status: Status
-    limit: float | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class BarPanel:
-    """Horizontal bars sharing one axis; ``limit_kind`` says on which side of a limit bars must stay."""
-
-    title: str
-    bars: tuple[Bar, ...]
-    limit_kind: LimitKind | None = None
-    unit: str = ""
-    diverging: bool = False  # bars grow from zero both ways (changes rather than levels)
-
-
-@dataclass(frozen=True)
-class ChartSet:
-    metrics: tuple[MetricPoint, ...] = ()
-    fairness: tuple[BarPanel, ...] = ()
-    drift: BarPanel | None = None
-    slices: BarPanel | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.metrics or self.fairness or self.drift or self.slices)
-
-
-def finite(x: object) -> TypeGuard[float]:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def _gate(report: Report, name: str) -> GateResult | None:
@@ -84,40 +35,6 @@ def _gate(report: Report, name: str) -> GateResult | None:
         if g.name == name and g.error is None and g.skipped_reason is None:
             return g
     return None
-
-
-def direction(metric: str | None) -> Direction | None:
-    if metric is None:
-        return None
-    if metric in METRICS:
-        return METRICS[metric].direction
-    return FAIRNESS_METRICS.get(metric)
-
-
-_ABSOLUTE = re.compile(r"(>=|<=|\bmin\b|\bmax\b(?!_))")
-
-
-def _limits(check: Check, higher: bool) -> list[tuple[LimitKind, float]]:
-    """The limit of ``check`` in metric units: absolute limits as is, allowed drops from the baseline."""
-    th = check.threshold
-    if not finite(th):
-        return []
-    assert th is not None
-    name = check.name.lower()
-    # "<metric> vs baseline" checks carry the allowed worsening in metric units (performance gate).
-    if "drop" in name or "regress" in name or "vs baseline" in name:
-        if not finite(check.baseline):
-            return []
-        assert check.baseline is not None
-        amount = th * abs(check.baseline) if "relative" in name or "%" in name else th
-        return [("min", check.baseline - amount)] if higher else [("max", check.baseline + amount)]
-    if ">=" in name:
-        return [("min", th)]
-    if "<=" in name:
-        return [("max", th)]
-    if _ABSOLUTE.search(name) or not finite(check.baseline):
-        return [("min", th)] if higher else [("max", th)]
-    return []
 
 
 def _interval(check: Check) -> tuple[float | None, float | None]:
@@ -146,7 +63,7 @@ def metric_points(gate: GateResult | None) -> tuple[MetricPoint, ...]:
         higher = direction(metric) is not Direction.LOWER
         main = next((c for c in checks if finite(c.baseline)), checks[0])
         low, high = next(((lo, hi) for lo, hi in map(_interval, checks) if lo is not None), (None, None))
-        limits = tuple(dict.fromkeys(lim for c in checks for lim in _limits(c, higher)))
+        limits = tuple(dict.fromkeys(line for c in checks if (line := limit_line(c.limit)) is not None))
         assert main.value is not None
         points.append(
             MetricPoint(
@@ -175,10 +92,8 @@ def _column(c: Check) -> str | None:
     return str(col) if col is not None else c.attribute
 
 
-# Integrity checks of the drift gate carry shares, not drift statistics; p-value tests are shown by
-# their statistic without a limit (their threshold applies to the p-value).
+# Integrity checks of the drift gate carry shares, not drift statistics.
 _NOT_DRIFT = frozenset({"missing_share", "unseen_share", "drift_share"})
-_P_VALUE_TESTS = frozenset({"ks", "chi2"})
 
 
 def drift_panel(gate: GateResult | None) -> BarPanel | None:
@@ -190,20 +105,27 @@ def drift_panel(gate: GateResult | None) -> BarPanel | None:
     if not rows:
         return None
     rows.sort(key=lambda c: -_ratio(c))
-    bars = tuple(
-        Bar(label=str(_column(c)), value=float(c.value or 0.0), status=c.status,
-            limit=c.threshold if finite(c.threshold) and c.metric not in _P_VALUE_TESTS else None,
-            note=str(c.metric or ""))
-        for c in rows[:MAX_BARS]
-    )
+    shown = rows[:MAX_BARS]
+    bars = tuple(_bar(str(_column(c)), float(c.value or 0.0), c, limit_line(c.limit), str(c.metric or ""))
+                 for c in shown)
+    # A test's threshold applies to its p-value, not to the statistic drawn: said, not drawn.
+    tests = sorted({f"{c.metric} (p >= {c.limit.value:g})" for c in shown
+                    if c.limit is not None and c.limit.kind is LimitKind.MIN_P_VALUE})
+    notes = (f"No limit line for {', '.join(tests)}: the statistic is drawn, the limit applies to its "
+             "p-value (drifted when the p-value is below it).",) if tests else ()
     more = f" (top {MAX_BARS} of {len(rows)})" if len(rows) > MAX_BARS else ""
-    return BarPanel(title=f"Drift per column{more}", bars=bars, limit_kind="max")
+    return BarPanel(title=f"Drift per column{more}", bars=bars, limit_kind="max", notes=notes)
+
+
+def _bar(label: str, value: float, c: Check, line: LimitLine | None, note: str) -> Bar:
+    return Bar(label=label, value=value, status=c.status, limit=line.at if line else None, note=note,
+               limit_label=line.label if line else "")
 
 
 def _ratio(c: Check) -> float:
     value = float(c.value or 0.0)
-    th = c.threshold
-    return value / th if th is not None and finite(th) and th > 0 else value
+    th = c.limit.value if c.limit is not None and c.limit.kind is LimitKind.MAX else None
+    return value / th if th is not None and th > 0 else value
 
 
 def slices_panel(gate: GateResult | None) -> BarPanel | None:
@@ -225,20 +147,26 @@ def slices_panel(gate: GateResult | None) -> BarPanel | None:
     if not rows:
         return None
     rows.sort(key=lambda r: r[0])
-    bars = tuple(
-        Bar(label=f"{c.attribute} = {c.group}" if c.attribute else str(c.group), value=change,
-            status=c.status, limit=-abs(c.threshold or 0.0) if finite(c.threshold) else None,
-            note=size_note(c))
-        for change, c in rows[:MAX_SLICES]
-    )
+    bars, notes = [], []
+    for change, c in rows[:MAX_SLICES]:
+        # On this axis (the change, worse to the left) an allowed worsening d is a floor at -d.
+        lim = c.limit if c.limit is not None and c.limit.kind in _WORSENING else None
+        line = limit_line(lim, at=-abs(lim.value)) if lim is not None else None
+        bars.append(_bar(f"{c.attribute} = {c.group}" if c.attribute else str(c.group), change, c, line,
+                         size_note(c)))
+        if line is not None:
+            assert lim is not None
+            notes.append(f"{line.label}: a slice fails when the candidate is worse than the baseline on "
+                         f"the same rows by more than {fmt(lim.value)}.")
     metric = next((c.metric for _, c in rows if c.metric), "metric")
-    return BarPanel(title=f"Worst slices: change in {metric} vs the baseline (higher is better)", bars=bars,
-                    limit_kind="min", diverging=True)
+    return BarPanel(title=f"Worst slices: change in {metric} vs the baseline (higher is better)",
+                    bars=tuple(bars), limit_kind="min", diverging=True, notes=tuple(dict.fromkeys(notes)))
+
+
+_WORSENING = (LimitKind.MAX_DROP, LimitKind.MAX_INCREASE)
 
 
 def chart_set(report: Report) -> ChartSet:
-    from mlgate.render.charts_fairness import fairness_panels  # it builds on the types above
-
     return ChartSet(
         metrics=metric_points(_gate(report, "performance")),
         fairness=fairness_panels(_gate(report, "fairness")),

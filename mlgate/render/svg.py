@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from mlgate.render.charts import Bar, BarPanel, MetricPoint
+from mlgate.render.chart_model import Bar, BarPanel, MetricPoint, fmt
 from mlgate.render.escape import html as esc
 from mlgate.result import Status
 
@@ -36,12 +36,6 @@ DEFS = (
     '<rect width="6" height="6" fill="#E69F00"/><circle cx="3" cy="3" r="1.2" fill="#fff"/></pattern>'
     "</defs></svg>"
 )
-
-
-def fmt(x: float) -> str:
-    if not math.isfinite(x):
-        return "n/a"
-    return f"{x:.3g}" if abs(x) >= 1000 or (x != 0 and abs(x) < 0.001) else f"{x:.3f}".rstrip("0").rstrip(".")
 
 
 def status_text(status: Status) -> str:
@@ -102,16 +96,16 @@ def metrics_chart(points: Sequence[MetricPoint]) -> str:
     for i, p in enumerate(points):
         y = TOP + i * ROW_H + ROW_H / 2
         vals = [p.candidate, *(v for v in (p.baseline, p.low, p.high) if v is not None),
-                *(v for _, v in p.limits)]
+                *(line.at for line in p.limits)]
         s = _Scale(*_padded(vals))
         arrow = "↑" if p.higher_is_better else "↓"
         body.append(f'<g class="row"><title>{esc(_metric_tip(p))}</title>')
         body.append(_text(LABEL_W - 4, y + 4, f"{_clip(p.metric)} {arrow}", anchor="end"))
         body.append(f'<line x1="{PLOT_X0}" y1="{y}" x2="{PLOT_X1}" y2="{y}" class="track"/>')
-        for kind, v in p.limits:
-            x = s(v)
+        for line in p.limits:
+            x = s(line.at)
             body.append(f'<line x1="{x}" y1="{y - 11}" x2="{x}" y2="{y + 11}" class="limit"/>')
-            body.append(_text(x, y - 12, kind, cls="tick", anchor="middle"))
+            body.append(_text(x, y - 12, line.label, cls="tick", anchor="middle"))
         if p.low is not None and p.high is not None:
             x0, x1 = s(p.low), s(p.high)
             body.append(f'<line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" class="ci"/>')
@@ -134,7 +128,7 @@ def _metric_tip(p: MetricPoint) -> str:
         parts.append(f"baseline {fmt(p.baseline)}")
     if p.low is not None and p.high is not None:
         parts.append(f"plausible range {fmt(p.low)} to {fmt(p.high)}")
-    parts += [f"{kind} {fmt(v)}" for kind, v in p.limits]
+    parts += [line.label for line in p.limits]
     parts.append(p.status.value)
     return ", ".join(parts)
 
@@ -156,7 +150,7 @@ def bar_chart(panel: BarPanel) -> str:
     if shared is not None:
         x = s(shared)
         body.append(f'<line x1="{x}" y1="{TOP - 6}" x2="{x}" y2="{height - 4}" class="limit"/>')
-        tag = f"{panel.limit_kind or 'limit'} {fmt(shared)}"
+        tag = _limit_tag(bars[0], panel)
         body.append(_text(x, TOP - 8, tag, cls="tick", anchor="middle"))
     body.append(f'<line x1="{zero}" y1="{TOP - 4}" x2="{zero}" y2="{height - 4}" class="axis"/>')
     for i, b in enumerate(bars):
@@ -180,10 +174,14 @@ def bar_chart(panel: BarPanel) -> str:
     return _svg(panel.title, desc, int(height), body)
 
 
+def _limit_tag(b: Bar, panel: BarPanel) -> str:
+    return b.limit_label or f"{panel.limit_kind or 'limit'} {fmt(b.limit or 0.0)}"
+
+
 def _bar_tip(b: Bar, panel: BarPanel) -> str:
     tip = f"{b.label}: {fmt(b.value)}"
     if b.limit is not None:
-        tip += f" ({panel.limit_kind or 'limit'} {fmt(b.limit)})"
+        tip += f" ({_limit_tag(b, panel)})"
     if b.note:
         tip += f", {b.note}"
     return f"{tip}, {b.status.value}"

@@ -63,8 +63,12 @@ def test_charts_read_the_result_model() -> None:
     # The interval of the paired change is drawn around the baseline: 0.76 + [-0.02, 0.04].
     assert acc.low is not None and acc.high is not None
     assert (round(acc.low, 6), round(acc.high, 6)) == (0.74, 0.8)
-    assert ("min", 0.7) in acc.limits and ("min", 0.74) in [(k, round(v, 6)) for k, v in acc.limits]
-    assert auc.status is Status.FAIL and not loss.higher_is_better and ("max", 0.65) in loss.limits
+    # Each limit is read from the typed Check.limit: its position, its side and a label of its own.
+    assert [(line.side, round(line.at, 6), line.label) for line in acc.limits] == [
+        ("min", 0.7, "min 0.7"), ("min", 0.74, "max drop 0.02 → 0.74")]
+    assert acc.limits[1].explanation == "max drop 0.02 → 0.74 = the baseline 0.76 − the allowed drop 0.02"
+    assert auc.status is Status.FAIL and not loss.higher_is_better
+    assert [(line.side, line.at, line.label) for line in loss.limits] == [("max", 0.65, "max 0.65")]
     dpr, eod, per_group = charts.fairness
     assert dpr.title == "demographic_parity_ratio per attribute" and dpr.limit_kind == "min"
     assert [(b.label, b.value, b.limit, b.note) for b in dpr.bars] == [
@@ -74,6 +78,9 @@ def test_charts_read_the_result_model() -> None:
     assert per_group.title == "selection rate by age_group"
     young, old, tiny = per_group.bars
     assert young.limit == old.limit and round(young.limit or 0, 6) == 0.656
+    assert young.limit_label == "min 0.656"
+    assert per_group.notes == ("min 0.656 = 0.8 × the highest group's rate (0.82): the lowest selection "
+                               "rate demographic_parity_ratio >= 0.8 allows any judged group.",)
     assert (young.status, old.status, tiny.status) == (Status.FAIL, Status.PASS, Status.SKIP)
     assert young.note == "n=52" and tiny.limit is None
     assert charts.drift is not None and charts.drift.bars[0].label == "purpose"
