@@ -158,6 +158,9 @@ def _onnx_predict(
         raise InputError(
             f"{where}: reading .onnx needs onnxruntime", hint="pip install 'mlgate[onnx]'"
         ) from None
+    from mlgate.io.onnx_external import confine_external_data
+
+    confine_external_data(path, where)  # before onnxruntime opens any file the model names
     try:
         sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     except Exception as exc:  # noqa: BLE001
