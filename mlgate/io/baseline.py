@@ -54,6 +54,8 @@ def parse_baseline_metrics(
         raise InputError(f"{display}: not UTF-8 text (byte {exc.start})", hint=hint) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{display}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}", hint=hint) from None
+    except RecursionError:  # the decoder recurses once per level: a hostile file nests thousands deep
+        raise InputError(f"{display}: invalid JSON: nested too deeply", hint=hint) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError(
             f'{display}: not an mlgate baseline metrics file (no "format": "{FORMAT}")', hint=hint

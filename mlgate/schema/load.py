@@ -26,6 +26,7 @@ from mlgate.trust import Trust
 Kind = Literal["pandera-yaml", "pandera-python", "great-expectations"]
 _PY_REF = re.compile(r"^(?P<target>[\w.]+|.+\.py):(?P<attr>[A-Za-z_]\w*)$")
 MAX_SCHEMA_BYTES = 5_000_000
+TOO_DEEP = "nested too deeply (thousands of levels); a schema needs only a few"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def detect_kind(value: str, path: Path | None) -> Kind:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"{value}: not valid JSON: {exc}") from None
+        except RecursionError:  # the decoder recurses once per level
+            raise InputError(f"{value}: not valid JSON: {TOO_DEEP}") from None
         if isinstance(data, dict) and "expectations" in data:
             return "great-expectations"
         raise InputError(
@@ -79,11 +82,12 @@ def load_schema(value: str, kind: str, base_dir: Path, trust: Trust | None = Non
         schema = pandera_logical(_import_schema(value, base_dir, trust), f"schema: {value}")
         return LoadedSchema("pandera-python", value, schema)
     real = confine_to(repo_root(base_dir), path, "schema", value, allow_outside=trust.allow_outside_repo)
-    chosen: Kind = detect_kind(value, real) if kind == "auto" else kind  # type: ignore[assignment]
     if not real.is_file():
         raise InputError(f"schema: {value}: is not a file", hint="paths are relative to mlgate.yaml")
     if real.stat().st_size > MAX_SCHEMA_BYTES:
         raise InputError(f"{value}: schema file larger than {MAX_SCHEMA_BYTES // 1_000_000} MB")
+    # After the size check: telling a .json's kind reads it.
+    chosen: Kind = detect_kind(value, real) if kind == "auto" else kind  # type: ignore[assignment]
     try:
         text = real.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -94,6 +98,8 @@ def load_schema(value: str, kind: str, base_dir: Path, trust: Trust | None = Non
         suite = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{value}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{value}: not valid JSON: {TOO_DEEP}") from None
     check_suite(suite, value)
     return LoadedSchema(chosen, value, suite)
 
@@ -118,6 +124,8 @@ def _pandera_from_yaml(text: str, where: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
         raise InputError(f"{where}: {line}invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:  # PyYAML's composer and constructor recurse once per level
+        raise InputError(f"{where}: invalid YAML: {TOO_DEEP}") from None
     if not isinstance(doc, dict) or doc.get("schema_type") != "dataframe":
         raise InputError(
             f"{where}: not a pandera schema (no 'schema_type: dataframe')",

@@ -100,3 +100,28 @@ def test_baseline_predictions_linked_to_a_fifo(demo_project: Path) -> None:
     (demo_project / "baseline" / "predictions.csv").symlink_to("../pipe.csv")
     proc = mlgate(["check", "-o", str(demo_project.parent / "report")], demo_project)
     refused(proc, "baseline.predictions: baseline/predictions.csv", "named pipe (FIFO)")
+
+
+def _use_schema(project: Path, name: str, text: str) -> None:
+    (project / "schemas" / name).write_text(text, encoding="utf-8")
+    cfg = project / "mlgate.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("schemas/eval.yaml", f"schemas/{name}"),
+                   encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("deep.yaml", "schema_type: dataframe\ncolumns: " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("deep.json", '{"expectations": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+])
+def test_a_schema_nested_thousands_deep(demo_project: Path, name: str, text: str) -> None:
+    _use_schema(demo_project, name, text)
+    proc = mlgate(["check", "-o", str(demo_project.parent / "report")], demo_project)
+    # The schema gate could not be evaluated; the other gates still ran (exit 2, not 3).
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr
+    assert f"  ERROR [schema] schemas/{name}: " in proc.stdout and "nested too deeply" in proc.stdout
+
+
+def test_baseline_metrics_nested_thousands_deep(tmp_path: Path) -> None:
+    (tmp_path / "metrics.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    refused(mlgate(["baseline", "show", "metrics.json"], tmp_path), "metrics.json", "nested too deeply")
