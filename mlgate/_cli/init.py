@@ -37,7 +37,7 @@ data:
 candidate:
   predictions: {candidate}  # columns: id, prediction, score (P(positive))
 baseline:
-  predictions: baseline/predictions.csv # the production model on the same rows (`mlgate baseline save`)
+{baseline}
 gates:
   performance:
     metrics:
@@ -49,6 +49,11 @@ gates:
   #     demographic_parity_ratio: {{min: 0.8}}
 """
 
+# With CI files the baseline is the artifact the baseline job stores on the default branch (nothing
+# to commit); without them, a folder `mlgate baseline save` writes and the user commits.
+BASELINE_ARTIFACT = "  artifact: mlgate-baseline  # stored by the CI baseline job on the default branch"
+BASELINE_FOLDER = ("  predictions: baseline/predictions.csv  # the production model on the same rows "
+                   "(`mlgate baseline save`)")
 DATA_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".jsonl", ".jsonl.gz")
 SKIP_DIRS = {"node_modules", "site-packages", "venv", "env", "__pycache__", "build", "dist"}
 EVAL_HINTS = ("eval", "test", "valid", "holdout")
@@ -162,16 +167,20 @@ def ci_files(ci: str, fork_safe: bool, repo: Repo, config_rel: str) -> dict[Path
 def _next_steps(ci: str | None, fork_safe: bool, repo: Repo, config: Path, *, config_kept: bool,
                 wrote_pipeline: bool) -> list[str]:
     """What is left to do, and nothing that init has just done."""
+    from mlgate._cli.init_baseline import baseline_of, first_baseline_step
+
+    mode = baseline_of(config)
     if config_kept:
         steps = [f"mlgate validate-config -c {config}  # your existing config, unchanged"]
     else:
-        steps = [f"edit {config}: point data.eval, data.label and the prediction files at your data",
-                 f"mlgate validate-config -c {config}  # then: mlgate check -c {config}"]
-    # The first `mlgate check` compares with the baseline: without one it stops on a missing file.
-    baseline_dir = (config.parent / "baseline").as_posix()
-    steps.append(f"create the first baseline from the production model's predictions: mlgate baseline save "
-                 f"-c {config} --out {baseline_dir}, then commit {baseline_dir}/ (unless mlgate.yaml's "
-                 f"baseline section points elsewhere)")
+        steps = [f"edit {config}: point data.eval, data.label and the prediction files at your data"]
+        # In artifact mode a local `mlgate check` needs the downloaded artifact (or a token).
+        then = "" if mode.artifact else f"  # then: mlgate check -c {config}"
+        steps.append(f"mlgate validate-config -c {config}{then}")
+    first = first_baseline_step(mode, ci, config, repo.default_branch)
+    from_ci = mode.artifact is not None and ci is not None
+    if not from_ci:
+        steps.append(first)
     if ci == "github":
         steps.append("add the step that writes the candidate's predictions to .github/workflows/mlgate.yml "
                      "and .github/workflows/mlgate-baseline.yml")
@@ -184,8 +193,12 @@ def _next_steps(ci: str | None, fork_safe: bool, repo: Repo, config: Path, *, co
         if not wrote_pipeline:
             steps.append("add to your existing .gitlab-ci.yml:  "
                          "include: [{local: .gitlab/mlgate.gitlab-ci.yml}]")
-    if repo.is_git:
-        steps.append("commit the new files and open a pull/merge request to see the gate run")
+    if repo.is_git and ci is not None:
+        request = "pull request" if ci == "github" else "merge request"
+        steps.append(f"commit the new files and open a {request} to see the gate run")
+    if from_ci:
+        # Comes after the first pull request: its merge is what stores the first baseline.
+        steps.append(first)
     return steps
 
 
@@ -218,7 +231,8 @@ def init(config_path: Path, ci: str | None, fork_safe: bool, force: bool, debug:
                                "to add only the CI files (nothing was written)")
     targets: dict[Path, str] = {}
     if not config_kept:
-        targets[config_abs] = STARTER.format(**_guess(repo, config_abs.parent))
+        baseline = BASELINE_ARTIFACT if ci else BASELINE_FOLDER
+        targets[config_abs] = STARTER.format(**_guess(repo, config_abs.parent), baseline=baseline)
     ci_targets = ci_files(ci, fork_safe, repo, config_rel) if ci else {}
     targets.update({repo.root / p: t for p, t in ci_targets.items()})
     existing = [p for p in targets if p.exists()]

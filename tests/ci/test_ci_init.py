@@ -121,15 +121,6 @@ def test_init_without_ci_refuses_to_replace_a_config(args: list[str], repo: Path
     assert (repo / "mlgate.yaml").read_text() == "# mine\n"
 
 
-def test_next_steps_include_the_first_baseline(repo: Path, cli: Callable[..., Result]) -> None:
-    result = cli(["init", "--ci", "github", "-c", "models/churn/mlgate.yaml"])
-    assert result.exit_code == 0, result.output
-    assert "mlgate baseline save -c models/churn/mlgate.yaml --out models/churn/baseline" in result.output
-    config = yaml.safe_load((repo / "models/churn/mlgate.yaml").read_text())
-    # The path the next step writes is the one the config reads (relative to the config file).
-    assert config["baseline"]["predictions"] == "baseline/predictions.csv"
-
-
 def test_init_writes_the_id_key(repo: Path, cli: Callable[..., Result]) -> None:
     (repo / "data" / "holdout.csv").write_text("customer_id,age,target\n1,30,1\n")
     assert cli(["init"]).exit_code == 0
