@@ -66,11 +66,13 @@ def evaluate(
     finally:
         if progress is not None:
             progress.close()
+    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
+    write_report_dir(out, files)
+    # Printed only once the report is written: a closed stdout (`| head`) ends the command, and must
+    # not leave the previous run's report in place.
     how = report.provenance.baseline.get("how")
     if how and not quiet:
         echo(how)
-    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
-    write_report_dir(out, files)
     if not quiet:
         color = sys.stdout.isatty()
         echo(render_terminal(report, color=color), styles=color)
