@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from mlgate.datatable import DataTable
     from mlgate.errors import MlgateError
-    from mlgate.io.lazy import DataTable
     from mlgate.metrics_registry import TaskKind
-    from mlgate.schema.load import LoadedSchema
+
+SchemaKind = Literal["pandera-yaml", "pandera-python", "great-expectations"]
+
+
+@dataclass(frozen=True)
+class LoadedSchema:
+    """A data schema read by :mod:`mlgate.schema.load`, given to the schema gate in the bundle."""
+
+    kind: SchemaKind
+    source: str  # as written in the config, for messages
+    schema: Any  # pandera DataFrameSchema, or the GE suite as a dict
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from mlgate.bundle import EvalData, GateInputs, PredictionSet
 from mlgate.config import Config, LoadedConfig
+from mlgate.datatable import DataTable
 from mlgate.errors import InputError, MlgateError
-from mlgate.io.lazy import DataTable, FrameTable
+from mlgate.io.lazy import FrameTable
 from mlgate.io.predictions import align, encode_predictions
 from mlgate.io.sources import local_path
 from mlgate.io.tables import open_table, read_table
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from mlgate.bundle import LoadedSchema
     from mlgate.config.data import BaselineSource, ModelSource
     from mlgate.io.artifacts.stored import Plan
-    from mlgate.schema.load import LoadedSchema
 
 # Without data.id nothing shows that a prediction file is in the eval file's row order: a shuffled file
 # still gives plausible metrics. The report says so on one line (Report.notes).

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from mlgate import __version__
+from mlgate._version import __version__
 from mlgate.bundle import GateInputs
 from mlgate.config import LoadedConfig
 from mlgate.config._base import Section

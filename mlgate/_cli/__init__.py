@@ -6,7 +6,6 @@ import warnings
 
 import click
 
-from mlgate import __version__
 from mlgate._cli._pipe import PipeSafeGroup
 from mlgate._cli.baseline import baseline
 from mlgate._cli.check import check, config_schema, validate_config
@@ -14,6 +13,7 @@ from mlgate._cli.demo import demo
 from mlgate._cli.init import init
 from mlgate._cli.publish import publish_cmd
 from mlgate._cli.schema import schema
+from mlgate._version import __version__
 
 # pandera imports pyspark.pandas when pyspark is installed (the spark extra), and pyspark warns at
 # import that it does not support pandas 3 yet; mlgate never uses pyspark.pandas, so the warning

@@ -87,7 +87,7 @@ def _github_error(message: str) -> None:
 
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
-    from mlgate.render.escape import annotation, md
+    from mlgate.escape import annotation, md
 
     # Masked before escaping (an escaped token is no longer found): like comments, the summary is read
     # by everyone who sees the run.

@@ -46,7 +46,7 @@ def save(
     """
     import dataclasses
 
-    from mlgate import __version__
+    from mlgate._version import __version__
     from mlgate.config import load_config
     from mlgate.inputs import build_inputs
     from mlgate.io.baseline import default_out, save_baseline

@@ -229,7 +229,7 @@ def load_config(path: str | Path, trust: Trust | None = None) -> LoadedConfig:
         )
     if p.is_dir():
         raise ConfigError(f"{where}: is a directory, expected a YAML file", hint="pass -c DIR/mlgate.yaml")
-    from mlgate.io.sources import confine_to, repo_root
+    from mlgate.paths import confine_to, repo_root
 
     trust = trust if trust is not None else Trust.from_environ()
     # A pull request may commit mlgate.yaml as a symlink to a file elsewhere on the runner.

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.io.lazy import DataTable
+    from mlgate.bundle import LoadedSchema
+    from mlgate.datatable import DataTable
     from mlgate.schema.builtin import DatasetChecks
     from mlgate.schema.findings import Validation
-    from mlgate.schema.load import LoadedSchema
 
 
 @dataclass(frozen=True)

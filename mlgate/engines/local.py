@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from mlgate.bundle import LoadedSchema
     from mlgate.schema.findings import Validation
-    from mlgate.schema.load import LoadedSchema
 
 
 class LocalColumn(Column):

@@ -69,7 +69,7 @@ def to_pandas(frame: Any, *, where: str) -> pd.DataFrame:
 
 
 class SparkTable(CachedTable):
-    """A Spark DataFrame as an input :class:`~mlgate.io.lazy.DataTable`: requested columns are collected
+    """A Spark DataFrame as an input :class:`~mlgate.datatable.DataTable`: requested columns are collected
     in row order; its engine (:mod:`mlgate.engines.spark_engine`) computes the gates' counts on
     :attr:`spark`, the DataFrame."""
 

@@ -17,9 +17,9 @@ from mlgate.errors import InputError
 if TYPE_CHECKING:
     import numpy as np
 
-    from mlgate.io.lazy import DataTable
+    from mlgate.bundle import LoadedSchema
+    from mlgate.datatable import DataTable
     from mlgate.schema.findings import Validation
-    from mlgate.schema.load import LoadedSchema
 
 
 class SparkEngine(Engine):

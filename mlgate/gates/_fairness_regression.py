@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlgate.stats.decision import Outcome
+from mlgate.stats.decision import Outcome, three_zones
 from mlgate.stats.fair_gaps import GroupGap
-from mlgate.stats.margin import three_zones
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mlgate.bundle import EvalData
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from mlgate.result import Check, ErrorKind, GateResult, Status
 
 if TYPE_CHECKING:
     from mlgate.bundle import EvalData, GateInputs
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
 
 # The pinned stack that deepchecks 0.19.1 works on (its setup requires and its import-time failures
 # on numpy 2, pandas 2.3 and scikit-learn 1.6).

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from mlgate.bundle import GateInputs, PredictionSet
     from mlgate.config.data import DataConfig
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
     from mlgate.stats.drift import DriftStats
 
 # Column names of mlgate's prediction files: model outputs, never features.

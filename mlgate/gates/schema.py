@@ -15,21 +15,21 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mlgate.config.gates import SchemaSection
+from mlgate.datatable import DataTable
 from mlgate.engines.interface import DatasetQuery, engine_of
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
-from mlgate.io.lazy import BATCH_ROWS, DataTable, FrameTable
+from mlgate.io.lazy import BATCH_ROWS, FrameTable
 from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, GateResult, Limit, LimitKind, Status
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.bundle import GateInputs
+    from mlgate.bundle import GateInputs, LoadedSchema
     from mlgate.config import Config
     from mlgate.schema.builtin import DatasetChecks
     from mlgate.schema.findings import Finding, Validation
-    from mlgate.schema.load import LoadedSchema
 
 
 def lookup(table: Mapping[str, object], finding: Finding) -> object | None:

@@ -1,14 +1,15 @@
 """Input tables whose columns are read when a gate asks for them.
 
-A gate sees ``data.eval`` and ``data.reference`` as a :class:`DataTable`: the column names, the row count,
-and ``table[column]`` (a pandas Series) or ``table[[columns]]`` (a DataFrame), like a DataFrame.
+A gate sees ``data.eval`` and ``data.reference`` as a :class:`~mlgate.datatable.DataTable`: the column
+names, the row count, and ``table[column]`` (a pandas Series) or ``table[[columns]]``
+(a DataFrame), like a DataFrame.
 Three kinds:
 
 - :class:`FrameTable`: an in-memory DataFrame (CSV and JSON Lines are parsed whole);
 - :class:`ParquetTable`: a Parquet file; each request reads only its columns from the file, and
   recently used columns are kept while they fit in a byte budget (``MLGATE_COLUMN_CACHE_MB``,
   default 512). Memory therefore grows with the columns one gate needs at a time, not with the table;
-  :meth:`DataTable.batches` reads row groups in batches for the gates that look at every column;
+  ``DataTable.batches`` reads row groups in batches for the gates that look at every column;
 - ``mlgate.engines.spark.SparkTable`` (``data.engine: spark``): the data stays in Spark; the gates'
   counts are computed there by its engine (:mod:`mlgate.engines.interface`), and requested columns
   are collected.
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import os
 import threading
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any
 
+from mlgate.datatable import DataTable
 from mlgate.errors import InputError
 
 if TYPE_CHECKING:
@@ -49,74 +51,6 @@ def series_bytes(s: pd.Series) -> int:
     """Memory of a column's values; Python strings are counted deeply (pandas 2 object columns)."""
     deep = s.dtype == object
     return int(s.memory_usage(index=False, deep=deep))
-
-
-class DataTable(ABC):
-    """One input table. ``source`` is the name used in messages (the path as configured)."""
-
-    source: str
-    # The module whose ``ENGINE`` answers the gates' questions on this table's rows
-    # (:func:`mlgate.engines.interface.engine_of`); named, not imported, so io stays below engines.
-    engine_module: ClassVar[str] = "mlgate.engines.local"
-
-    @property
-    @abstractmethod
-    def columns(self) -> list[str]:
-        """Every column of the table, in file order."""
-
-    @abstractmethod
-    def __len__(self) -> int: ...
-
-    @abstractmethod
-    def read(self, columns: Sequence[str], *, keep: bool = True) -> pd.DataFrame:
-        """These columns (each must exist) as a DataFrame with a 0..n-1 RangeIndex, in row order.
-
-        ``keep=False``: a gate that reads each column once (drift) does not fill the column cache.
-        """
-
-    def datetime_columns(self, columns: Sequence[str]) -> list[str]:
-        """The columns among ``columns`` that pandas reads as datetimes (lazy tables: from the schema,
-        without reading rows)."""
-        import pandas as pd
-
-        return [c for c in columns if pd.api.types.is_datetime64_any_dtype(self[c])]
-
-    def __contains__(self, column: object) -> bool:
-        return column in self.columns
-
-    @overload
-    def __getitem__(self, key: str) -> pd.Series: ...
-
-    @overload
-    def __getitem__(self, key: list[str]) -> pd.DataFrame: ...
-
-    def __getitem__(self, key: str | list[str]) -> pd.Series | pd.DataFrame:
-        if isinstance(key, str):
-            return self.read([key])[key]
-        return self.read(list(key))
-
-    def batches(
-        self, columns: Sequence[str] | None = None, rows: int | None = None
-    ) -> Iterator[pd.DataFrame]:
-        """The table in consecutive row batches (each with a RangeIndex starting at its first row).
-
-        The default is one batch; Parquet tables read ``rows`` rows at a time.
-        """
-        yield self.read(list(columns) if columns is not None else self.columns)
-
-    def to_pandas(self) -> pd.DataFrame:
-        """Every column in memory (for the checks that need the whole table, e.g. deepchecks)."""
-        return self.read(self.columns)
-
-    def _check(self, columns: Sequence[str]) -> list[str]:
-        names = self.columns
-        absent = [c for c in columns if c not in names]
-        if absent:
-            raise InputError(
-                f"{self.source}: no column {', '.join(repr(c) for c in absent)}",
-                hint=f"columns found: {', '.join(names[:30])}",
-            )
-        return list(dict.fromkeys(columns))
 
 
 class FrameTable(DataTable):

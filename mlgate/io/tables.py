@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from mlgate.datatable import DataTable
 from mlgate.errors import InputError
 from mlgate.io.columns import present_columns
-from mlgate.io.lazy import DataTable, FrameTable, ParquetTable
+from mlgate.io.lazy import FrameTable, ParquetTable
 from mlgate.io.sniff import SUFFIXES, sniff, table_format
 
 if TYPE_CHECKING:

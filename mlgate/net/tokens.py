@@ -108,8 +108,8 @@ def secret_forms(secret: str) -> list[str]:
     ``user:token`` as sent in basic auth."""
     if len(secret) < MIN_SECRET_LEN:
         return []
-    from mlgate.render.escape import html as html_escaped
-    from mlgate.render.escape import md
+    from mlgate.escape import html as html_escaped
+    from mlgate.escape import md
 
     forms: set[str] = set()
     for value in {secret, secret.strip()}:

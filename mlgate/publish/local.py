@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.ci import CIContext
+from mlgate.escape import annotation, annotation_property, plain
 from mlgate.net.tokens import env_secrets, redact
 from mlgate.publish.body import STEP_SUMMARY_BYTES, fit, reported_banner, utf8_bytes
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
-from mlgate.render.escape import annotation, annotation_property, plain
 from mlgate.result import Check, GateResult, Report, Status
 
 ANNOTATIONS_PER_KIND = 10

@@ -3,7 +3,7 @@
 A strict Content-Security-Policy in a ``<meta>`` tag (CSP Level 3, section 6.1: only ``default-src``
 style directives are honoured there) blocks every network request and every script, so even a
 string that slipped past escaping could not load or run anything. Everything from data, config or
-git passes through :func:`mlgate.render.escape.html`, which cuts each value at 1,000 characters
+git passes through :func:`mlgate.escape.html`, which cuts each value at 1,000 characters
 with a visible ``…[truncated N chars]``.
 
 Size: each table shows at most ``rows`` rows (:data:`MAX_ROWS`; then one row says how many more are
@@ -18,9 +18,9 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from mlgate.escape import html as esc
 from mlgate.render import svg
 from mlgate.render.charts import ChartSet, chart_set
-from mlgate.render.escape import html as esc
 from mlgate.render.provenance import baseline_line
 from mlgate.result import Check, GateResult, Report, Status, severity
 

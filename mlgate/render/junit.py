@@ -1,7 +1,7 @@
 """``junit.xml``: one testsuite per gate, one testcase per check; failures carry the message.
 
 Size: every value is cut at 500 characters with a visible ``…[truncated N chars]``
-(:func:`mlgate.render.escape.xml_text`), a suite lists at most :data:`MAX_CASES` checks (worst first)
+(:func:`mlgate.escape.xml_text`), a suite lists at most :data:`MAX_CASES` checks (worst first)
 and one more testcase stands for the rest, failing if any of them blocks; a file still over
 :data:`MAX_BYTES` is written again with :data:`SMALL_CASES` checks per suite.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from mlgate.render.escape import xml_text
+from mlgate.escape import xml_text
 from mlgate.result import Check, Report, Status, severity
 
 MAX_BYTES = 5_000_000

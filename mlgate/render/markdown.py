@@ -18,7 +18,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from mlgate.render.escape import md
+from mlgate.escape import md
 from mlgate.render.provenance import baseline_line
 from mlgate.result import Check, GateResult, Report, Status
 

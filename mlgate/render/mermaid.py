@@ -14,8 +14,8 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
+from mlgate.escape import md
 from mlgate.render.charts import BarPanel, MetricPoint, chart_set
-from mlgate.render.escape import md
 from mlgate.result import Report
 
 MAX_LABEL = 24

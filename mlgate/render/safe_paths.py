@@ -29,7 +29,7 @@ def marker_text(kind: str) -> str:
     """The marker's JSON. ``MLGATE_REPORT_NONCE`` (set by the GitHub Action to a fresh random value per
     run) is copied in, so the Action can tell the report this run wrote from a folder the pull request
     committed with a copied marker."""
-    from mlgate import __version__
+    from mlgate._version import __version__
 
     doc = {"tool": "mlgate", "version": __version__, "kind": kind}
     nonce = os.environ.get("MLGATE_REPORT_NONCE", "")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from mlgate.escape import html as esc
 from mlgate.render.chart_model import Bar, BarPanel, MetricPoint, fmt
-from mlgate.render.escape import html as esc
 from mlgate.result import Status
 
 # Narrow enough to stay legible when a phone scales the chart down (the page CSS sets a min width).

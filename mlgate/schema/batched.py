@@ -34,7 +34,7 @@ from mlgate.schema.pandera_engine import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
 
 # pandera's built-in checks that decide each value on its own (pandera.api.checks.Check).
 ROW_WISE = frozenset({

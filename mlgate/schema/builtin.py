@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from mlgate.schema.findings import Finding, Validation, examples_from
 
 if TYPE_CHECKING:
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
 
 Level = Literal["error", "warn", "off"]
 

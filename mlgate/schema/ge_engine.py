@@ -21,7 +21,7 @@ from mlgate.schema.findings import Finding, Severity, Validation, examples_from,
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.io.lazy import DataTable
+    from mlgate.datatable import DataTable
 
 _state: dict[str, Any] = {}
 _counter = itertools.count()

@@ -15,25 +15,18 @@ import importlib.util
 import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from mlgate.bundle import LoadedSchema, SchemaKind
 from mlgate.errors import InputError
 from mlgate.schema.strings import pandera_logical
 from mlgate.trust import Trust
 
-Kind = Literal["pandera-yaml", "pandera-python", "great-expectations"]
+Kind = SchemaKind
 _PY_REF = re.compile(r"^(?P<target>[\w.]+|.+\.py):(?P<attr>[A-Za-z_]\w*)$")
 MAX_SCHEMA_BYTES = 5_000_000
 TOO_DEEP = "nested too deeply (thousands of levels); a schema needs only a few"
-
-
-@dataclass(frozen=True)
-class LoadedSchema:
-    kind: Kind
-    source: str  # as written in the config, for messages
-    schema: Any  # pandera DataFrameSchema, or the GE suite as a dict
 
 
 def detect_kind(value: str, path: Path | None) -> Kind:

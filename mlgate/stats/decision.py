@@ -25,6 +25,7 @@ import math
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # keep this module free of numpy/scipy: the gates import it at start-up
+    from mlgate.stats.margin import DropTest
     from mlgate.stats.paired import Comparison
 
 Rule = Literal["margin", "evidence", "strict"]
@@ -66,8 +67,6 @@ def decide(
     if allowed is None:
         return Outcome.REPORTED
     if rule == "margin":
-        from mlgate.stats.margin import three_zones
-
         return three_zones(cmp.test, allowed, alpha(confidence), p)
     p_value = cmp.p_worse if p is None else p
     past = cmp.worse_by > allowed + _TOL
@@ -79,6 +78,21 @@ def decide(
         return Outcome.PASS
     if math.isfinite(p_value) and p_value < alpha(confidence):
         return Outcome.FAIL
+    return Outcome.INCONCLUSIVE
+
+
+def three_zones(test: DropTest, margin: float, alpha: float, p_fail: float | None = None) -> Outcome:
+    """The verdict at ``margin``; ``p_fail`` overrides ``test.p_above(margin)`` (an adjusted p-value).
+
+    Failing is checked first: an adjusted p-value can only make a failure harder, never a pass easier
+    (the pass side needs no adjustment, see the module docstring).
+    """
+    p_up = test.p_above(margin) if p_fail is None else p_fail
+    if math.isfinite(p_up) and p_up < alpha:
+        return Outcome.FAIL
+    p_down = test.p_below(margin)
+    if math.isfinite(p_down) and p_down < alpha:
+        return Outcome.PASS
     return Outcome.INCONCLUSIVE
 
 

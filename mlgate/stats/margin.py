@@ -30,8 +30,6 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlgate.stats.decision import Outcome
-
 POWER = 0.8
 # Floating-point slack: a drop equal to the margin (0.8 - 0.78 vs 0.02) is not beyond it.
 TOL = 1e-12
@@ -143,18 +141,3 @@ def rows_to_decide(
         return None
     z = _quantile(1.0 - alpha, None) + _quantile(power, None)
     return max(n, math.ceil(n * (z * se / gap) ** 2))
-
-
-def three_zones(test: DropTest, margin: float, alpha: float, p_fail: float | None = None) -> Outcome:
-    """The verdict at ``margin``; ``p_fail`` overrides ``test.p_above(margin)`` (an adjusted p-value).
-
-    Failing is checked first: an adjusted p-value can only make a failure harder, never a pass easier
-    (the pass side needs no adjustment, see the module docstring).
-    """
-    p_up = test.p_above(margin) if p_fail is None else p_fail
-    if math.isfinite(p_up) and p_up < alpha:
-        return Outcome.FAIL
-    p_down = test.p_below(margin)
-    if math.isfinite(p_down) and p_down < alpha:
-        return Outcome.PASS
-    return Outcome.INCONCLUSIVE

@@ -46,10 +46,10 @@ def no_collect(spark: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.mark.parametrize("k", [0, 1, 3])
 def test_pandera_findings_equal_pandas(spark: Any, tmp_path: Path, no_collect: list[int], k: int) -> None:
+    from mlgate.bundle import LoadedSchema
     from mlgate.engines.spark import open_table
     from mlgate.gates.schema import validate
     from mlgate.io.lazy import ParquetTable
-    from mlgate.schema.load import LoadedSchema
 
     path = tmp_path / "eval.parquet"
     write(path)
@@ -91,10 +91,10 @@ def test_dataset_checks_equal_pandas(spark: Any, tmp_path: Path, no_collect: lis
 def test_unsupported_checks_are_input_errors(spark: Any, tmp_path: Path) -> None:
     import pandera.pandas as pa
 
+    from mlgate.bundle import LoadedSchema
     from mlgate.engines.spark import open_table
     from mlgate.errors import InputError
     from mlgate.gates.schema import validate
-    from mlgate.schema.load import LoadedSchema
 
     path = tmp_path / "eval.parquet"
     write(path)

@@ -107,7 +107,7 @@ def test_no_reference_survives_in_the_scorecard(value: str) -> None:
 
 
 def test_the_step_summary_error_has_no_reference() -> None:
-    from mlgate.render.escape import md
+    from mlgate.escape import md
 
     page, text = rendered_text(md(" ".join(REFS), max_len=10_000))
     assert "<a " not in page

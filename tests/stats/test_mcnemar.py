@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from mlgate.stats.decision import Outcome
-from mlgate.stats.margin import NormalDrop, three_zones
+from mlgate.stats.decision import Outcome, three_zones
+from mlgate.stats.margin import NormalDrop
 from mlgate.stats.mcnemar import McNemarDrop, conditional_p, restricted_mle
 
 ALPHA = 0.025
