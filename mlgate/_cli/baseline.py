@@ -151,35 +151,62 @@ def _resolve_show_path(loaded: LoadedConfig | None, path: str | None) -> tuple[s
     return f"{head}{sep}metrics.json", loaded.config.task.value
 
 
+def _artifact_file(loaded: LoadedConfig, baseline_dir: Path | None, err: bool
+                   ) -> tuple[Path | None, dict[str, str]]:
+    """``baseline.artifact``: the stored metrics.json of the folder given, or of the artifact downloaded
+    with a token, the way ``mlgate check`` would find it; says which on one line (on stderr with
+    ``err``: --json keeps stdout JSON). None: the base branch has none yet."""
+    from mlgate.io.artifacts.resolve import NO_BASELINE_YET, fetch
+    from mlgate.io.artifacts.stored import locate
+    from mlgate.io.baseline import METRICS_FILE
+
+    src = loaded.config.baseline
+    assert src is not None and src.artifact is not None
+    echo(f"baseline.artifact: {src.artifact} (what `mlgate baseline save` stored in CI on the base "
+         "branch)", err=err)
+    fetched = fetch(src.artifact, loaded.base_dir, baseline_dir)
+    echo(fetched.how, err=err)
+    if fetched.folder is None:
+        echo(NO_BASELINE_YET, err=err)
+        return None, dict(fetched.origin)
+    return locate(fetched.folder, f"artifact {src.artifact}") / METRICS_FILE, dict(fetched.origin)
+
+
 @baseline.command("show")
 @click.argument("path", required=False)
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the stored metrics.json as is.")
+@click.option("--baseline-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="baseline.artifact: show this unzipped artifact folder instead of downloading it "
+              "(also MLGATE_BASELINE_DIR; else GITHUB_TOKEN downloads it).")
 @click.option("--allow-outside-repo", is_flag=True,
               help="Read a baseline outside the repository (also MLGATE_ALLOW_OUTSIDE_REPO=1).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def show(path: str | None, config_path: Path, as_json: bool, allow_outside_repo: bool, debug: bool) -> None:
-    """Show a stored baseline: PATH (a metrics.json, its folder, or git:REF:PATH), else the config's."""
+def show(path: str | None, config_path: Path, as_json: bool, baseline_dir: Path | None,
+         allow_outside_repo: bool, debug: bool) -> None:
+    """Show a stored baseline: PATH (a metrics.json, its folder, or git:REF:PATH), else the config's
+    (with baseline.artifact: the folder --baseline-dir gives, or the artifact a token downloads)."""
     from tabulate import tabulate
 
     from mlgate.config import load_config
-    from mlgate.io.baseline import METRICS_FILE, parse_baseline_metrics
-    from mlgate.io.sources import local_path
+    from mlgate.io.baseline import parse_baseline_metrics
     from mlgate.text import one_line
 
     needs_config = path is None or path.startswith("git:")
     trust = make_trust(allow_outside_repo=allow_outside_repo)
     loaded = load_config(config_path, trust) if needs_config else None
-    value, task = _resolve_show_path(loaded, path)
-    if loaded is not None:
-        file = local_path(loaded, value, "baseline.metrics")
+    origin: dict[str, str] = {}
+    task: str | None
+    if path is None and loaded is not None and loaded.config.baseline is not None \
+            and loaded.config.baseline.artifact is not None:
+        found, origin = _artifact_file(loaded, baseline_dir, as_json)
+        if found is None:
+            return
+        file, value, task = found, f"artifact {loaded.config.baseline.artifact}", loaded.config.task.value
     else:
-        file = Path(value)
-        if file.is_dir():
-            file = file / METRICS_FILE
-        if not file.is_file():
-            raise click.UsageError(f"{value}: no such file (expected a metrics.json or its folder)")
+        value, task = _resolve_show_path(loaded, path)
+        file = _show_file(loaded, value)
     metrics, doc = parse_baseline_metrics(file, value, task)
     if as_json:
         # json.dumps escapes control characters; "##[" (a GitHub workflow command anywhere in a log
@@ -191,7 +218,8 @@ def show(path: str | None, config_path: Path, as_json: bool, allow_outside_repo:
         ("rows", metrics.n_rows),
         ("eval data sha256", (metrics.data_sha256 or "")[:16]),
         ("config sha256", str(doc.get("config_sha256") or "")[:16]),
-        ("commit", str(doc.get("git_sha") or "")[:12]),
+        ("commit", str(origin.get("commit") or doc.get("git_sha") or "")[:12]),
+        ("run", origin.get("run_id")),
         ("mlgate", doc.get("mlgate_version")),
     ]
     echo(f"baseline {value}")
@@ -199,3 +227,17 @@ def show(path: str | None, config_path: Path, as_json: bool, allow_outside_repo:
     echo("")
     rows = [(name, f"{v:.6g}") for name, v in sorted(metrics.values.items())]
     echo(tabulate(rows, headers=["metric", "value"], tablefmt="simple", disable_numparse=True))
+
+
+def _show_file(loaded: LoadedConfig | None, value: str) -> Path:
+    from mlgate.io.baseline import METRICS_FILE
+    from mlgate.io.sources import local_path
+
+    if loaded is not None:
+        return local_path(loaded, value, "baseline.metrics")
+    file = Path(value)
+    if file.is_dir():
+        file = file / METRICS_FILE
+    if not file.is_file():
+        raise click.UsageError(f"{value}: no such file (expected a metrics.json or its folder)")
+    return file
