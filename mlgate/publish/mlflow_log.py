@@ -71,15 +71,16 @@ def tags_of(report: Report, pr: int | None, commit: str | None) -> dict[str, str
 
 def log_report(loaded: LoadedConfig, report: Report, out: Path, pr: int | None) -> str:
     """Log the run; returns its id. Raises :class:`PublishError` (never anything else on purpose)."""
-    settings = loaded.config.report.mlflow
-    assert settings is not None
-    where = f"report.mlflow: experiment '{settings.experiment}'"
+    from mlgate.publish.mlflow_guard import experiment_for
+
+    experiment = experiment_for(loaded)  # the workflow's choice in a privileged run
+    where = f"report.mlflow: experiment '{experiment}'"
     try:
         client = connect(loaded, where)
     except MlgateError as exc:
         raise PublishError(str(exc)) from None
     try:
-        return _log(client, settings.experiment, report, out, pr)
+        return _log(client, experiment, report, out, pr)
     except mlflow_errors() as exc:
         raise PublishError(str(failure(exc, where, client.tracking_uri))) from None
 
@@ -102,6 +103,13 @@ def _log(client: Any, experiment: str, report: Report, out: Path, pr: int | None
         client.log_batch(run_id, metrics=metrics[i : i + 1000])
     for i in range(0, len(tags), 100):
         client.log_batch(run_id, tags=tags[i : i + 100])
+    from mlgate.publish.mlflow_guard import check_artifact_uri
+
+    try:
+        check_artifact_uri(run.info.artifact_uri, client.tracking_uri, f"report.mlflow: run {run_id}")
+    except PublishError:
+        client.set_terminated(run_id, RunStatus.to_string(RunStatus.FAILED))
+        raise
     for name in ARTIFACTS:
         path = out / name
         if path.is_file() and not path.is_symlink():
