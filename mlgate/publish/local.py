@@ -24,6 +24,12 @@ from mlgate.result import Check, GateResult, Report, Status
 
 ANNOTATIONS_PER_KIND = 10
 CODE_QUALITY_FILE = "gl-code-quality-report.json"
+# Code Quality bounds, like the other outputs' (docs/reliability.md): at most this many issues, worst
+# first, then one issue that says how many more there are; every field cut with a visible marker.
+MAX_QUALITY_ISSUES = 200
+MAX_QUALITY_DESCRIPTION = 1_000
+MAX_QUALITY_NAME = 300
+MAX_QUALITY_PATH = 500
 
 
 def _append(path: Path, text: str, what: str) -> None:
@@ -104,10 +110,31 @@ class GitHubLocalPublisher(Publisher):
         return PublishOutcome(self.name, tuple(actions), stdout_lines=tuple(annotation_lines(request.report)))
 
 
-def code_quality(report: Report) -> list[dict[str, Any]]:
-    """One Code Quality issue per failing/erroring/warning check, anchored on the config file."""
+def code_quality(report: Report, *, max_issues: int = MAX_QUALITY_ISSUES) -> list[dict[str, Any]]:
+    """One Code Quality issue per failing/erroring/warning check, anchored on the config file; beyond
+    ``max_issues`` (worst kept), one more issue counts the rest."""
+    issues = _quality_issues(report)
+    if len(issues) <= max_issues:
+        return issues
+    rank = {"critical": 0, "major": 1, "minor": 2}
+    ordered = sorted(issues, key=lambda issue: rank[issue["severity"]])  # stable: report order kept
+    kept, rest = ordered[: max_issues - 1], ordered[max_issues - 1 :]
+    counts = {s: sum(1 for i in rest if i["severity"] == s) for s in rank if any(
+        i["severity"] == s for i in rest)}
+    listed = ", ".join(f"{n} {s}" for s, n in counts.items())
+    kept.append({
+        "description": f"{len(rest)} more mlgate findings not listed here ({listed}): see the scorecard",
+        "check_name": "mlgate.more-findings",
+        "fingerprint": hashlib.sha256(f"{report.config_id}\0more-findings".encode()).hexdigest(),
+        "severity": rest[0]["severity"],
+        "location": kept[0]["location"],
+    })
+    return kept
+
+
+def _quality_issues(report: Report) -> list[dict[str, Any]]:
     severity = {Status.ERROR: "critical", Status.FAIL: "major", Status.WARN: "minor"}
-    path = report.provenance.config_path or "mlgate.yaml"
+    path = plain(report.provenance.config_path or "mlgate.yaml", max_len=MAX_QUALITY_PATH)
     issues: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for gate, check, status in _findings(report):
@@ -121,8 +148,8 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
         fingerprint = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
         issues.append(
             {
-                "description": plain(f"{gate.name}: {text}"),
-                "check_name": plain(name, max_len=300),
+                "description": plain(f"{gate.name}: {text}", max_len=MAX_QUALITY_DESCRIPTION),
+                "check_name": plain(name, max_len=MAX_QUALITY_NAME),
                 "fingerprint": fingerprint,
                 "severity": severity[status],
                 "location": {"path": path, "lines": {"begin": 1}},
