@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,14 +23,19 @@ CONFIG_OPTION = click.option(
 )
 
 
-def report_files(report: Report, *, html: bool = True, charts: bool = True) -> dict[str, str]:
+def report_files(
+    report: Report, *, html: bool = True, charts: bool = True, report_url: str | None = None
+) -> dict[str, str]:
+    """``report_url``: where CI keeps this run's report (linked from the top of scorecard.md)."""
     from mlgate.render.json import render_json
     from mlgate.render.junit import render_junit
     from mlgate.render.markdown import render_markdown
     from mlgate.render.mermaid import mermaid_charts
 
     files = {
-        "scorecard.md": render_markdown(report, charts=mermaid_charts(report) if charts else None),
+        "scorecard.md": render_markdown(
+            report, charts=mermaid_charts(report) if charts else None, artifact_url=report_url
+        ),
         "scorecard.json": render_json(report),
         "junit.xml": render_junit(report),
     }
@@ -66,7 +72,12 @@ def evaluate(
     finally:
         if progress is not None:
             progress.close()
-    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts)
+    # The run's page (GitHub) or the job's artifact browser (GitLab), from the CI environment only.
+    from mlgate.ci import CIContext
+
+    report_url = CIContext.detect(os.environ).run_url
+    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts,
+                         report_url=report_url)
     write_report_dir(out, files)
     # Printed only once the report is written: a closed stdout (`| head`) ends the command, and must
     # not leave the previous run's report in place.

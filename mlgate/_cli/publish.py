@@ -230,7 +230,10 @@ def publish_cmd(
         click.echo(f"mlgate: note: --from-json implied on {event} events", err=True)
         from_json = True
     if from_json:
-        markdown = render_markdown(report, artifact_url=artifact_url)
+        from mlgate.ci import CIContext
+
+        ctx = CIContext.detect(os.environ)
+        markdown = render_markdown(report, artifact_url=artifact_url or ctx.source_run_url or ctx.run_url)
     code = publish_report(
         report,
         report_dir,

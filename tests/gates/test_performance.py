@@ -34,8 +34,11 @@ def test_demo_project_passes_with_every_column_filled(demo_project: Path) -> Non
     assert any("Paired comparison on the same 300 rows" in n for n in gate.notes)
     md = render_markdown(report)
     header = next(line for line in md.splitlines() if line.startswith("| Check") and "Interval" in line)
-    for column in ("Value", "Baseline", "Delta", "Interval", "p", "Threshold", "Message"):
+    for column in ("Value", "Baseline", "Change", "Interval", "p", "Threshold", "MDE"):
         assert f" {column} " in header
+    # The headline table: one row per metric, candidate against baseline.
+    headline = next(line for line in md.splitlines() if line.startswith("| Metric"))
+    assert headline.split(" | ")[1:4] == ["Candidate", "Baseline", "Change"]
 
 
 def test_significant_regression_fails_with_one_sentence(tmp_path: Path, cli: Callable[..., object]) -> None:
@@ -58,7 +61,7 @@ def test_significant_regression_fails_with_one_sentence(tmp_path: Path, cli: Cal
     result = cli(["check", "-c", str(cfg), "-o", str(tmp_path / "report")])
     assert result.exit_code == 1  # type: ignore[attr-defined]
     md = (tmp_path / "report" / "scorecard.md").read_text(encoding="utf-8")
-    assert "**performance**: accuracy is worse by 0.06" in md
+    assert "**performance** · accuracy vs baseline: accuracy is worse by 0.06" in md
 
 
 def test_small_eval_set_is_inconclusive_not_failed(tmp_path: Path) -> None:

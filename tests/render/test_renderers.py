@@ -18,11 +18,13 @@ from mlgate.result import Check, GateResult, Provenance, Report, Status
 from tests.render.sample import HOSTILE, sample_report
 
 GOLDEN = Path(__file__).parent / "golden"
+# Read at import: the autouse fixture in tests/conftest.py removes MLGATE_* variables before each test.
+UPDATE_GOLDEN = os.environ.get("MLGATE_UPDATE_GOLDEN") == "1"
 
 
 def golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("MLGATE_UPDATE_GOLDEN") == "1":
+    if UPDATE_GOLDEN:
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"{name} changed; review, then MLGATE_UPDATE_GOLDEN=1"
 
@@ -48,7 +50,8 @@ def test_markdown_structure_renders_with_cmark_gfm() -> None:
     html = gfm(render_markdown(sample_report()))
     assert "<!-- mlgate:scorecard id=models/churn/mlgate.yaml -->" in html
     assert html.count("<table>") >= 3  # gates table + detail tables
-    assert "<details open>" in html and "<summary>" in html
+    # Every gate section is folded: the reasons are listed above it.
+    assert "<details open>" not in html and html.count("<details>") == 5 and "<summary>" in html
     # The verdict comes first, with the blocking reasons before any table.
     assert html.index("ERROR") < html.index("Blocking") < html.index("<table>")
     assert "roc\\_auc" not in html  # escapes are consumed by the renderer, not shown

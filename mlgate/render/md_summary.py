@@ -1,0 +1,137 @@
+"""The top of the scorecard, what a reviewer reads without unfolding anything: the verdict's reason,
+the blocking and the warning checks (one line each, naming the gate), one table of headline metrics
+and one line per gate.
+
+Every string from the report goes through :func:`mlgate.render.escape.md`; messages are cut short
+here (the full text is in the gate's folded section and in scorecard.html), so a long message is
+never repeated in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlgate.escape import md
+from mlgate.render.md_table import ICONS, delta, interval, num, status_cell, table
+from mlgate.result import Check, GateResult, Report, Status, worst
+
+# The gate whose metric checks make the headline table (candidate vs baseline, per metric).
+HEADLINE_GATE = "performance"
+MAX_HEADLINE_ROWS = 12
+MAX_LIST = 10  # blocking / warning lines before "… and N more"
+SHORT_MESSAGE = 110  # a message on a list line, cut with a visible marker
+MAX_SUMMARY = 120  # a gate's one-line summary in the gate table
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def _names(gates: Sequence[GateResult]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` of escaped gate names, in report order, each once."""
+    names = [md(n) for n in dict.fromkeys(g.name for g in gates)]
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def warned(report: Report) -> list[tuple[GateResult, Check]]:
+    return [(g, c) for g in report.gates if g.error is None for c in g.checks if c.status is Status.WARN]
+
+
+def reason(report: Report) -> str:
+    """One sentence saying why the verdict is what it is."""
+    errored = [g for g in report.gates if g.status is Status.ERROR]
+    blocking = [(g, c) for g, c in report.blocking_checks() if g.error is None]
+    warnings = warned(report)
+    failed = f"{plural(len(blocking), 'check')} failed in {_names([g for g, _ in blocking])}"
+    if errored:
+        text = f"{plural(len(errored), 'gate')} ({_names(errored)}) could not be evaluated"
+        text += f" and {failed}" if blocking else ""
+        return text + ", so the merge is blocked until the errors below are fixed."
+    if blocking:
+        if report.advisory:
+            return f"{failed}; advisory mode, so the merge is not blocked."
+        return f"{failed}, so the merge is blocked."
+    ran = [g for g in report.gates if g.status is not Status.SKIP]
+    skipped = [g for g in report.gates if g.status is Status.SKIP]
+    if not report.gates:
+        return "No gates are configured."
+    if not ran:
+        return f"Every gate was skipped ({_names(skipped)}): nothing was checked."
+    skip_note = f", {plural(len(skipped), 'gate')} skipped ({_names(skipped)})" if skipped else ""
+    if warnings:
+        return (f"Nothing blocks the merge; {plural(len(warnings), 'warning')} in "
+                f"{_names([g for g, _ in warnings])} to review{skip_note}.")
+    return f"All {plural(len(ran), 'gate')} passed{skip_note}." if len(ran) > 1 else (
+        f"The {md(ran[0].name)} gate passed{skip_note}.")
+
+
+def check_label(check: Check) -> str:
+    """The check's name, with its attribute when the name does not already say it (fairness checks
+    share names across attributes)."""
+    label = md(check.name)
+    if check.attribute and check.attribute not in check.name:
+        label += f" ({md(check.attribute, max_len=60)})"
+    return label
+
+
+def _short(check: Check) -> str:
+    text = check.message or check.name
+    if check.rows_needed is not None and check.status is Status.WARN:
+        return f"inconclusive: about {check.rows_needed:,} eval rows would decide"
+    return md(text, max_len=SHORT_MESSAGE)
+
+
+def _more(shown: int, total: int, what: str) -> list[str]:
+    return [f"- … and {total - shown:,} more {what} in the sections below"] if total > shown else []
+
+
+def blocking_lines(report: Report, limit: int = MAX_LIST) -> list[str]:
+    lines = [
+        f"- {ICONS[Status.ERROR]} **{md(g.name)}** could not be evaluated: {md(g.error, max_len=300)}"
+        for g in report.gates
+        if g.error is not None
+    ]
+    blockers = [(g, c) for g, c in report.blocking_checks() if g.error is None]
+    for gate, check in blockers[:limit]:
+        lines.append(f"- {ICONS[check.status]} **{md(gate.name)}** · {check_label(check)}: {_short(check)}")
+    return lines + _more(min(limit, len(blockers)), len(blockers), "blocking checks")
+
+
+def warning_lines(report: Report, limit: int = MAX_LIST) -> list[str]:
+    found = warned(report)
+    lines = [
+        f"- {ICONS[Status.WARN]} **{md(g.name)}** · {check_label(c)}: {_short(c)}" for g, c in found[:limit]
+    ]
+    return lines + _more(min(limit, len(found)), len(found), "warnings")
+
+
+def headline_table(report: Report) -> str:
+    """One row per metric of the performance gate: the candidate, the baseline, the paired change
+    with its interval and minimum detectable effect, and the metric's decision (its worst check)."""
+    gate = next((g for g in report.gates if g.name == HEADLINE_GATE and g.error is None), None)
+    if gate is None:
+        return ""
+    by_metric: dict[str, list[Check]] = {}
+    for c in gate.checks:
+        if c.metric is not None and c.attribute is None and c.group is None:
+            by_metric.setdefault(c.metric, []).append(c)
+    rows = []
+    for metric, checks in list(by_metric.items())[:MAX_HEADLINE_ROWS]:
+        compared = next((c for c in checks if c.baseline is not None), None)
+        value = next((c.value for c in checks if c.value is not None), None)
+        cells = [num(compared.baseline), delta(compared), interval(compared), num(compared.mde)] if compared \
+            else ["", "", "", ""]
+        rows.append([md(metric), num(value), *cells, status_cell(worst([c.status for c in checks]))])
+    if not rows:
+        return ""
+    headers = ["Metric", "Candidate", "Baseline", "Change", "Interval", "MDE", "Decision"]
+    more = len(by_metric) - len(rows)
+    note = [f"… and {more:,} more metrics in the {md(gate.name)} section"] if more > 0 else []
+    return "\n".join([table(headers, rows, align="lrrrrrl"), *(["", *note] if note else [])])
+
+
+def gate_table(report: Report) -> str:
+    rows = [[md(g.name), status_cell(g.status), md(g.headline, max_len=MAX_SUMMARY)] for g in report.gates]
+    return table(["Gate", "Status", "Summary"], rows) if rows else ""
