@@ -1,11 +1,20 @@
 """Mermaid ``xychart-beta`` blocks for the markdown scorecard (GitHub and GitLab render them natively).
 
-Nothing is uploaded anywhere: the chart is text in the comment. Mermaid's xychart grammar has no
-escape sequence inside a quoted string (``"[^"]*"`` in its lexer), and ``%%``, ``#…;`` entities,
-backticks or a newline could end the string, the block or the fence, so labels keep only a
-whitelist of characters. Numbers are plain decimals (the grammar has no exponent form).
-Each chart is preceded by a one-line text description, since charts are not read out by screen
-readers (xychart has no accTitle/accDescr).
+Nothing is uploaded anywhere: the chart is text in the comment, folded under "Charts" so that it costs
+the reader no space until asked for. Mermaid's xychart grammar has no escape sequence inside a quoted
+string (``"[^"]*"`` in its lexer); ``%%``, backticks or a newline could end the string, the block or
+the fence. Labels therefore keep letters, digits, spaces and harmless punctuation as they are and
+write every other ASCII punctuation character as a Mermaid entity code, ``#`` + its decimal code +
+``;`` (``#60;`` for ``<``, ``#38;`` for ``&``, ``#34;`` for ``"``): Mermaid replaces ``#\\w+;`` before
+parsing and turns it back into an HTML character reference in the drawn SVG (mermaidAPI
+``encodeEntities``/``decodeEntities``; "Entity codes to escape characters" in Mermaid's flowchart
+syntax docs), so ``<25`` is drawn as ``<25`` and cannot open a tag. Other characters (controls,
+symbols, full-width forms) are dropped, which also keeps out the private markers Mermaid's encoder
+uses (``ﬂ°°``, ``¶ß``: ``°`` and ``¶`` never pass). ``:`` is encoded too, so no line of a block
+matches Mermaid's ``style…:…#…;`` pre-pass, which would drop a final ``;``.
+Numbers are plain decimals (the grammar has no exponent form). The y axis spans the data (a 0-1 axis
+flattens 0.733 vs 0.757) on round steps. Each chart is preceded by a one-line text description,
+since charts are not read out by screen readers (xychart has no accTitle/accDescr).
 """
 
 from __future__ import annotations
@@ -22,23 +31,22 @@ MAX_LABEL = 24
 MAX_TITLE = 70
 MAX_CATEGORIES = 12
 MAX_FAIRNESS_CHARTS = 4
-# Characters with a meaning to Mermaid, markdown or HTML are shown as their fullwidth forms
-# (Unicode block FF00-FFEF): "<25" stays readable as "＜25" but can no longer open a tag.
-_LOOKALIKE = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "\"'`#;%&<>[]{}|\\*"})
-_SAFE_PUNCT = set(" _-.,:/()+=!?'@$^~") | {chr(ord(c) + 0xFEE0) for c in "\"'`#;%&<>[]{}|\\*"}
+_KEEP_PUNCT = set(" _-.,/()+=!?@$^~")
+_ENCODED = set("\"'`#;%&<>[]{}|\\*:")
 
 
 def label(text: object, max_len: int = MAX_LABEL) -> str:
     """A quoted Mermaid string that data cannot break out of."""
     kept = []
-    for ch in str(text).translate(_LOOKALIKE):
+    for ch in str(text):
         if ch.isalnum() and unicodedata.category(ch)[0] in "LN":
             kept.append(ch)
-        elif ch in _SAFE_PUNCT or ch.isspace():
+        elif ch in _KEEP_PUNCT or ch in _ENCODED or ch.isspace():
             kept.append(" " if ch.isspace() else ch)
     s = " ".join("".join(kept).split())
     if len(s) > max_len:
         s = s[: max_len - 1].rstrip() + "…"
+    s = "".join(f"#{ord(ch)};" if ch in _ENCODED else ch for ch in s)
     return f'"{s or "?"}"'
 
 
@@ -49,12 +57,25 @@ def number(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
+def _nice(x: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k that is at least ``x`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= x * (1 - 1e-9))
+
+
 def _axis(values: Sequence[float]) -> tuple[float, float]:
-    lo, hi = min(0.0, *values), max(values)
+    """A y range around the data on round steps: not below 0 for positive data, not above 1 for
+    data in [0, 1] (most metrics)."""
+    lo, hi = min(values), max(values)
+    span = hi - lo or (abs(hi) * 0.1 or 1.0)
+    step = _nice(span / 4)
+    low = math.floor((lo - span * 0.25) / step) * step
+    high = math.ceil((hi + span * 0.25) / step) * step
+    if lo >= 0:
+        low = max(low, 0.0)
     if lo >= 0 and hi <= 1:
-        return 0.0, 1.0
-    pad = (hi - lo) * 0.1 or 1.0
-    return (lo - pad if lo < 0 else 0.0), hi + pad
+        high = min(high, 1.0)
+    return low, high
 
 
 def _block(title: str, categories: Sequence[str], bar: Sequence[float], line: Sequence[float] | None,
@@ -114,4 +135,5 @@ def mermaid_charts(report: Report) -> str:
     blocks = [b for b in blocks if b]
     if not blocks:
         return ""
-    return "<details open><summary>Charts</summary>\n\n" + "\n\n".join(blocks) + "\n\n</details>"
+    return (f"<details><summary>Charts ({len(blocks)})</summary>\n\n" + "\n\n".join(blocks)
+            + "\n\n</details>")

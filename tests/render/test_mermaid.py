@@ -41,7 +41,8 @@ def test_blocks_have_the_xychart_structure() -> None:
     # Candidate bars, baseline line, on a shared 0..1 axis.
     metrics = found[0]
     assert metrics[2] == '    x-axis ["accuracy", "roc_auc", "log_loss"]'
-    assert metrics[3] == '    y-axis "metric value" 0 --> 1'
+    # The axis spans the data on round steps (0.55 to 0.8 here), not 0 to 1.
+    assert metrics[3] == '    y-axis "metric value" 0.4 --> 0.9'
     assert metrics[4:6] == ["    bar [0.77, 0.74, 0.66]", "    line [0.76, 0.8, 0.55]"]
 
 
@@ -53,11 +54,31 @@ def test_hostile_labels_cannot_break_the_block() -> None:
     assert "@octocat" not in text  # the text description goes through markdown escaping
 
 
+ENTITY = re.compile(r"#(\d+);")
+
+
 @given(st.text())
 def test_any_label_is_one_safe_quoted_string(s: str) -> None:
     out = label(s)
     assert re.fullmatch(STRING, out), out
-    assert not set(out[1:-1]) & set("\"`%#;<>&{}[]\\\n\r")
+    inner = out[1:-1]
+    # Specials appear only as Mermaid entity codes (#60;), which Mermaid draws as the character.
+    bare = ENTITY.sub("", inner)
+    assert not set(bare) & set("\"'`%#;:<>&{}[]|*\\\n\r"), bare
+    assert "ﬂ°" not in inner and "¶ß" not in inner  # Mermaid's own entity placeholders
+    decoded = ENTITY.sub(lambda m: chr(int(m.group(1))), inner)
+    assert set(decoded) - set(bare) <= set("\"'`#;%&<>[]{}|\\*:")
+
+
+def test_labels_use_mermaid_entity_codes_not_lookalikes() -> None:
+    assert label("<25") == '"#60;25"'
+    assert label("sex & age_group") == '"sex #38; age_group"'
+    assert label('a "b"') == '"a #34;b#34;"'
+    assert label("%%{init: x}%%") == '"#37;#37;#123;init#58; x#125;#37;#37;"'
+    # No full-width look-alikes (U+FF01-FF5E) are written, and data holding them loses them.
+    out = mermaid_charts(chart_report())
+    assert not any("\uff01" <= ch <= "\uff5e" for ch in out)
+    assert label("＜25") == '"25"'
 
 
 def test_numbers_are_plain_decimals() -> None:
