@@ -110,7 +110,7 @@ def cut_lines(text: str, limit: int, suffix: str, measure: Callable[[str], int] 
 def report_link(url: str) -> str:
     """Where the HTML report is: the CI run's page (GitHub lists the uploaded artifact there) or the
     GitLab job's artifact browser. The URL comes from the CI environment, never from the report."""
-    return f"📄 Full report: **scorecard.html** in [this run's artifacts]({safe_url(url)})"
+    return f"📄 [Full report]({safe_url(url)} \"scorecard.html in the run's artifacts\")"
 
 
 def render_markdown(
@@ -138,9 +138,8 @@ def render_markdown(
 
 def summary_part(report: Report, artifact_url: str | None = None) -> list[str]:
     """Everything above the folded sections, as lines."""
-    out = [marker(report.config_id), verdict_line(report), "", reason(report), ""]
-    if artifact_url:
-        out += [report_link(artifact_url), ""]
+    first = reason(report) + (f" {report_link(artifact_url)}" if artifact_url else "")
+    out = [marker(report.config_id), verdict_line(report), "", first, ""]
     # Run-wide notes (e.g. predictions joined to the eval rows by position).
     out += [line for note in report.notes for line in (f"> ℹ️ {md(note, max_len=500)}", "")]
     blocking = blocking_lines(report)
@@ -166,7 +165,8 @@ def _compose(
     out = summary_part(report, artifact_url)
     if details:
         out += [gate_section(gate, with_tables=tables) for gate in report.gates]
-    if charts:
-        out += [charts, ""]
-    out += ["<details><summary>Provenance</summary>", "", footer(report), "", "</details>", ""]
+    # Charts and provenance share one fold: each fold is a line of height before anything is opened.
+    title = "Charts and provenance" if charts else "Provenance"
+    out += [f"<details><summary>{title}</summary>", "", *([charts, ""] if charts else []), footer(report), "",
+            "</details>", ""]
     return "\n".join(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from mlgate.escape import md
-from mlgate.render.md_table import ICONS, delta, interval, num, status_cell, table
+from mlgate.render.md_table import ICONS, delta, html_text, interval, num, status_cell, table
 from mlgate.result import Check, GateResult, Status, severity
 
 MAX_CHECK_ROWS = 50
@@ -25,8 +25,8 @@ _OPTIONAL: tuple[tuple[str, Callable[[Check], str]], ...] = (
     ("Group", lambda c: md(c.group) if c.group is not None else ""),
     ("Value", lambda c: num(c.value)),
     ("Baseline", lambda c: num(c.baseline)),
-    ("Change", delta),
-    ("Interval", interval),
+    ("Change", lambda c: delta(c)),
+    ("Interval", lambda c: interval(c)),
     ("p", lambda c: num(c.p_value)),
     ("Threshold", lambda c: num(c.threshold)),
     ("MDE", lambda c: num(c.mde)),
@@ -79,10 +79,14 @@ def _checks_part(gate: GateResult) -> list[str]:
 
 def gate_section(gate: GateResult, *, with_tables: bool = True, open_: bool = False) -> str:
     parts = [
-        f"<details{' open' if open_ else ''}><summary><b>{md(gate.name)}</b> — "
-        f"{status_cell(gate.status)}: {md(gate.headline, max_len=200)}</summary>",
+        # Name and status only: the gate table above has the summary, and a summary line that
+        # wraps costs every reader a line of height.
+        f"<details{' open' if open_ else ''}><summary><b>{html_text(gate.name, 60)}</b> — "
+        f"{status_cell(gate.status)}</summary>",
         "",
     ]
+    if gate.headline:
+        parts += [f"*{md(gate.headline, max_len=300)}*", ""]
     if gate.error is not None:
         parts += [f"> {md(gate.error, max_len=1000)}", ""]
     if gate.skipped_reason is not None:

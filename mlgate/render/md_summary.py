@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlgate.escape import md
-from mlgate.render.md_table import ICONS, delta, interval, num, status_cell, table
+from mlgate.render.md_table import ICONS, delta, interval, short_num, status_cell, table
 from mlgate.result import Check, GateResult, Report, Status, worst
 
 # The gate whose metric checks make the headline table (candidate vs baseline, per metric).
 HEADLINE_GATE = "performance"
 MAX_HEADLINE_ROWS = 12
 MAX_LIST = 10  # blocking / warning lines before "… and N more"
-SHORT_MESSAGE = 110  # a message on a list line, cut with a visible marker
-MAX_SUMMARY = 120  # a gate's one-line summary in the gate table
+LINE = 84  # characters of a list line, about one line of a comment at 1,280 px
+MIN_REASON = 30
+MAX_SUMMARY = 68  # a gate's summary in the gate table: one line (in full in its section)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -76,11 +77,21 @@ def check_label(check: Check) -> str:
     return label
 
 
-def _short(check: Check) -> str:
-    text = check.message or check.name
+def _line(icon: str, gate: GateResult, check: Check, lines: int = 1) -> str:
+    """``- icon **gate** · check: reason`` kept to about ``lines`` lines of a comment (LINE
+    characters each): the reason is cut with an ellipsis, its full text is in the gate's section."""
+    head = f"- {icon} **{md(gate.name)}** · {check_label(check)}: "
+    room = LINE * lines - len(gate.name) - len(check.name) - len(check.attribute or "") - 8
     if check.rows_needed is not None and check.status is Status.WARN:
-        return f"inconclusive: about {check.rows_needed:,} eval rows would decide"
-    return md(text, max_len=SHORT_MESSAGE)
+        needs = f"inconclusive (needs ~{check.rows_needed:,} rows)"
+        return head + (needs if len(needs) <= room else "inconclusive")
+    return head + md(_cut(check.message or check.name, max(MIN_REASON, room)))
+
+
+def _cut(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, a cut shown by an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _more(shown: int, total: int, what: str) -> list[str]:
@@ -95,14 +106,14 @@ def blocking_lines(report: Report, limit: int = MAX_LIST) -> list[str]:
     ]
     blockers = [(g, c) for g, c in report.blocking_checks() if g.error is None]
     for gate, check in blockers[:limit]:
-        lines.append(f"- {ICONS[check.status]} **{md(gate.name)}** · {check_label(check)}: {_short(check)}")
+        lines.append(_line(ICONS[check.status], gate, check, lines=2))  # the reasons: two lines
     return lines + _more(min(limit, len(blockers)), len(blockers), "blocking checks")
 
 
 def warning_lines(report: Report, limit: int = MAX_LIST) -> list[str]:
     found = warned(report)
     lines = [
-        f"- {ICONS[Status.WARN]} **{md(g.name)}** · {check_label(c)}: {_short(c)}" for g, c in found[:limit]
+        _line(ICONS[Status.WARN], g, c) for g, c in found[:limit]
     ]
     return lines + _more(min(limit, len(found)), len(found), "warnings")
 
@@ -121,9 +132,11 @@ def headline_table(report: Report) -> str:
     for metric, checks in list(by_metric.items())[:MAX_HEADLINE_ROWS]:
         compared = next((c for c in checks if c.baseline is not None), None)
         value = next((c.value for c in checks if c.value is not None), None)
-        cells = [num(compared.baseline), delta(compared), interval(compared), num(compared.mde)] if compared \
-            else ["", "", "", ""]
-        rows.append([md(metric), num(value), *cells, status_cell(worst([c.status for c in checks]))])
+        cells = ["", "", "", ""]
+        if compared:
+            cells = [short_num(compared.baseline), delta(compared, short_num), interval(compared, short_num),
+                     short_num(compared.mde)]
+        rows.append([md(metric), short_num(value), *cells, status_cell(worst([c.status for c in checks]))])
     if not rows:
         return ""
     headers = ["Metric", "Candidate", "Baseline", "Change", "Interval", "MDE", "Decision"]
@@ -133,5 +146,5 @@ def headline_table(report: Report) -> str:
 
 
 def gate_table(report: Report) -> str:
-    rows = [[md(g.name), status_cell(g.status), md(g.headline, max_len=MAX_SUMMARY)] for g in report.gates]
+    rows = [[md(g.name), status_cell(g.status), md(_cut(g.headline, MAX_SUMMARY))] for g in report.gates]
     return table(["Gate", "Status", "Summary"], rows) if rows else ""

@@ -9,11 +9,12 @@ caller with :func:`mlgate.render.escape.md`, which escapes ``|`` so that data ca
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from mlgate.escape import md
+from mlgate.escape import html, inert_references, md
 from mlgate.result import Check, Status
+from mlgate.text import truncate
 
 ICONS = {
     Status.PASS: "✅",
@@ -36,7 +37,25 @@ def num(x: Any) -> str:
 
 
 def status_cell(status: Status) -> str:
-    return f"{ICONS[status]} {status.value}"
+    # A no-break space: a narrow column must not wrap the icon away from its word.
+    return f"{ICONS[status]}\u00a0{status.value}"
+
+
+def html_text(text: object, max_len: int = 200) -> str:
+    """Text inside a raw HTML block (``<summary>``), where markdown escapes are not read and would
+    show as backslashes: cut, on one line, references broken (GitHub links them in HTML blocks too),
+    then HTML-escaped."""
+    one_line = " ".join(truncate(str(text), max_len).split())
+    return html(inert_references(one_line), max_len=4 * max_len)
+
+
+def short_num(x: float | None) -> str:
+    """A metric in a narrow headline cell: three decimals for values of ordinary size."""
+    if x is None:
+        return ""
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:.3f}" if 0.001 <= abs(x) < 100 or x == 0 else f"{x:.3g}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = "") -> str:
@@ -47,14 +66,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], align: str = ""
     return "\n".join(lines)
 
 
-def interval(c: Check) -> str:
+def interval(c: Check, fmt: Callable[[float], str] = num) -> str:
     if c.ci_low is None or c.ci_high is None:
         return ""
-    return f"[{num(c.ci_low)}, {num(c.ci_high)}]"
+    return f"[{fmt(c.ci_low)},\u00a0{fmt(c.ci_high)}]"
 
 
-def delta(c: Check) -> str:
+def delta(c: Check, fmt: Callable[[float], str] | None = None) -> str:
     if c.delta is None or not math.isfinite(c.delta):
         return ""
     arrow = "▲" if c.delta > 0 else ("▼" if c.delta < 0 else "=")
-    return f"{arrow} {c.delta:+.4g}"
+    shown = f"{c.delta:+.4g}" if fmt is None else ("+" if c.delta >= 0 else "") + fmt(c.delta)
+    return f"{arrow}\u00a0{shown}"

@@ -135,5 +135,5 @@ def mermaid_charts(report: Report) -> str:
     blocks = [b for b in blocks if b]
     if not blocks:
         return ""
-    return (f"<details><summary>Charts ({len(blocks)})</summary>\n\n" + "\n\n".join(blocks)
-            + "\n\n</details>")
+    # Folded by render_markdown, together with the provenance.
+    return "\n\n".join(blocks)
