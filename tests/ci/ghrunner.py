@@ -174,16 +174,16 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
                env: dict[str, str] | None = None, only: tuple[str, ...] = (),
                event_name: str = "pull_request", event: Mapping[str, Any] | None = None,
                sha: str = "0" * 40, ref: str = "refs/pull/7/merge",
-               uses: Mapping[str, UsesHandler] | None = None) -> ActionRun:
+               uses: Mapping[str, UsesHandler] | None = None, token: str = RUNNER_TOKEN) -> ActionRun:
     """Run ``action_dir/action.yml`` with ``inputs`` (defaults filled in) in ``workspace``.
 
     ``only``: run just the steps with these ids (the others are treated as skipped).
     ``event_name``/``event``/``sha``/``ref``: the triggering event (its payload is GITHUB_EVENT_PATH).
     ``uses``: action name (before ``@``) -> a stand-in called with the step's evaluated ``with:``.
+    ``token``: ``github.token`` (its scopes are the job's ``permissions``, see ghworkflow.run_job).
     """
     meta = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
-    token = RUNNER_TOKEN
     github = {"action_path": str(action_dir), "token": token, "workspace": str(workspace),
               "repository": "octo/model", "event_name": event_name, "sha": sha, "ref": ref}
     runner = {"temp": str(tmp), "os": "Linux"}

@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from ghrunner import ActionRun, UsesHandler, run_action
+from ghrunner import RUNNER_TOKEN, ActionRun, UsesHandler, run_action
 
 ACTION = "mlgate/mlgate"
+# github.token of a job whose `permissions:` grant no `actions` scope: a server that checks the
+# token for the artifacts API answers it like GitHub does a token without that scope.
+NO_ACTIONS_TOKEN = "ghs_token_without_the_actions_scope_00"
 
 
 @dataclass
@@ -33,6 +36,10 @@ def run_job(workflow: Path, job: str, *, action_dir: Path, workspace: Path, tmp:
     install, which other tests cover, or publishing to a server the test does not run)."""
     doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     out = JobRun([], [])
+    # Declared permissions replace the defaults: a scope not listed is none
+    # (docs.github.com/actions/writing-workflows/workflow-syntax-for-github-actions#permissions).
+    perms = {**(doc.get("permissions") or {}), **(doc["jobs"][job].get("permissions") or {})}
+    token = RUNNER_TOKEN if perms.get("actions") in ("read", "write") else NO_ACTIONS_TOKEN
     for step in doc["jobs"][job]["steps"]:
         if "run" in step:
             proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
@@ -43,7 +50,7 @@ def run_job(workflow: Path, job: str, *, action_dir: Path, workspace: Path, tmp:
         with_ = {k: str(v) for k, v in (step.get("with") or {}).items()}
         if name == ACTION:
             out.actions.append(run_action(action_dir, {**with_, **(overrides or {})}, workspace=workspace,
-                                          tmp=tmp, env=env, uses=uses, **event))
+                                          tmp=tmp, env=env, uses=uses, token=token, **event))
         elif uses and name in uses:
             uses[name](with_)
         else:

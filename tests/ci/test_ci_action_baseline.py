@@ -19,13 +19,14 @@ import os
 import shutil
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from envs import PIP_ENV, ROOT
 from ghrunner import RUNNER_TOKEN as TOKEN
-from ghrunner import ActionRun, UsesHandler, run_action
+from ghrunner import ActionRun, UsesHandler, read_env_file, run_action
 from ghworkflow import run_job
 
 from tests.conftest import require
@@ -102,13 +103,14 @@ def _main_push(demo_project: Path, srv: ArtifactServers, tmp_path: Path) -> list
     return uploads
 
 
-def _pull_request(demo_project: Path, srv: ArtifactServers, tmp_path: Path) -> tuple[ActionRun, Path]:
+def _pull_request(demo_project: Path, srv: ArtifactServers, tmp_path: Path,
+                  workflow: Path = ROOT / "templates/github/mlgate.yml") -> tuple[ActionRun, Path]:
     pr = _checkout(demo_project, tmp_path / "pr")
     temp = tmp_path / "runner-pr"
     temp.mkdir()
     event = {"pull_request": {"number": 7, "base": {"ref": "main", "sha": BASE_SHA},
                               "head": {"ref": "feature", "sha": "f" * 40}}}
-    job = run_job(ROOT / "templates/github/mlgate.yml", "gate", action_dir=ROOT, workspace=pr, tmp=temp,
+    job = run_job(workflow, "gate", action_dir=ROOT, workspace=pr, tmp=temp,
                   env=_env(srv), overrides=OVERRIDES, event_name="pull_request", event=event,
                   sha="e" * 40, ref="refs/pull/7/merge")
     [run] = job.actions
@@ -175,3 +177,42 @@ def test_command_input_is_checked_before_anything_runs(command: str, tmp_path: P
     step = run.step("resolve")
     assert step.returncode == 2 and "input 'command' must be check or baseline-save" in step.stdout
     assert step.outputs == {} and not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("template", ["mlgate.yml", "mlgate-fork-safe.yml"])
+def test_pull_request_templates_grant_what_the_artifact_lookup_needs(
+    template: str, demo_project: Path, tmp_path: Path, servers: ArtifactServers
+) -> None:
+    """The job's token reads the artifacts API only with `actions: read` in the template: without it
+    the lookup is refused (exit 2, naming the permission)."""
+    source = ROOT / "templates/github" / template
+    text = source.read_text(encoding="utf-8")
+    assert text.count("  actions: read") == 1
+    _main_push(demo_project, servers, tmp_path)
+    run, pr = _pull_request(demo_project, servers, tmp_path, source)
+    assert run.outputs["exit-code"] == "0", run.step("check").stderr
+    shutil.rmtree(pr)
+    stripped = tmp_path / template
+    stripped.write_text(text.replace("  actions: read", "  # (removed)"), encoding="utf-8")
+    run, _ = _pull_request(demo_project, servers, tmp_path / "again", stripped)
+    assert run.outputs["exit-code"] == "2"
+    assert "actions: read" in run.step("check").stderr
+
+
+def test_baseline_save_step_outputs_cannot_be_injected(demo_project: Path, tmp_path: Path,
+                                                      cli: Callable[..., Result]) -> None:
+    """The saved folder's path comes from the config; a newline in it stays inside the `dir` value
+    (the multi-line form with a random delimiter) and cannot set another output."""
+    cfg = demo_project / "mlgate.yaml"
+    evil = "x\nartifact=evil-name\ndir=/etc"
+    text = cfg.read_text(encoding="utf-8")
+    # A JSON string is a YAML double-quoted scalar: the newlines reach the path.
+    cfg.write_text(text.replace("predictions: baseline/predictions.csv",
+                                f"predictions: {json.dumps(evil + '/predictions.csv')}"), encoding="utf-8")
+    out = tmp_path / "github_output"
+    out.write_text("", encoding="utf-8")
+    result = cli(["baseline", "save", "-c", str(cfg)],
+                 env={"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out)})
+    assert result.exit_code == 0, result.output
+    values = read_env_file(out)
+    assert values == {"dir": str(demo_project / evil), "artifact": "mlgate-baseline"}
