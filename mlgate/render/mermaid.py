@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from mlgate.escape import md
 from mlgate.render.charts import BarPanel, MetricPoint, chart_set
-from mlgate.result import Report
+from mlgate.result import Report, Status, worst
 
 MAX_LABEL = 24
 MAX_TITLE = 70
@@ -78,11 +78,25 @@ def _axis(values: Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
+# Okabe-Ito colours, as in scorecard.html: bars in the colour of the chart's worst status, the line
+# (baseline or limit) black. Set through frontmatter config (theme "base" is the only theme whose
+# variables may change: Mermaid's "Theme Configuration"; xychart's plotColorPalette gives the colours
+# of the series in order). Every Mermaid that draws xychart-beta (v10.6 on) reads frontmatter config.
+PALETTE = {Status.PASS: "#009E73", Status.SKIP: "#009E73", Status.WARN: "#E69F00", Status.FAIL: "#D55E00",
+           Status.ERROR: "#D55E00"}
+
+
+def _frontmatter(status: Status) -> list[str]:
+    return ["---", "config:", "  theme: base", "  themeVariables:", "    xyChart:",
+            f'      plotColorPalette: "{PALETTE[status]}, #000000"', "---"]
+
+
 def _block(title: str, categories: Sequence[str], bar: Sequence[float], line: Sequence[float] | None,
-           y_title: str) -> str:
+           y_title: str, status: Status = Status.PASS) -> str:
     lo, hi = _axis([*bar, *(line or ())])
     lines = [
         "```mermaid",
+        *_frontmatter(status),
         "xychart-beta",
         f"    title {label(title, MAX_TITLE)}",
         f"    x-axis [{', '.join(label(c) for c in categories)}]",
@@ -109,7 +123,8 @@ def metric_chart(points: Sequence[MetricPoint]) -> str:
     )
     title = "Candidate (bars) vs baseline (line)" if with_base else "Candidate metrics"
     line = [p.baseline for p in unit if p.baseline is not None] if with_base else None
-    block = _block(title, [p.metric for p in unit], [p.candidate for p in unit], line, "metric value")
+    block = _block(title, [p.metric for p in unit], [p.candidate for p in unit], line, "metric value",
+                   worst([p.status for p in unit]))
     return f"*Metrics: {md(desc, max_len=600)}*\n\n{block}"
 
 
@@ -123,7 +138,8 @@ def group_chart(panel: BarPanel) -> str:
     kind = panel.limit_kind or "limit"
     title = f"{panel.title} (bars), {kind} (line)" if line is not None else panel.title
     desc = "; ".join(f"{b.label} {number(b.value)} ({b.status.value})" for b in bars)
-    block = _block(title, [b.label for b in bars], [b.value for b in bars], line, "value")
+    block = _block(title, [b.label for b in bars], [b.value for b in bars], line, "value",
+                   worst([b.status for b in bars]))
     return f"*{md(panel.title, max_len=200)}: {md(desc, max_len=600)}*\n\n{block}"
 
 

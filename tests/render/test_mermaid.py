@@ -23,8 +23,24 @@ LINE = re.compile(
 )
 
 
+FRONTMATTER = re.compile(
+    r'---\nconfig:\n  theme: base\n  themeVariables:\n    xyChart:\n'
+    r'      plotColorPalette: "#[0-9A-F]{6}, #000000"\n---\n'
+)
+
+
 def blocks(md: str) -> list[list[str]]:
-    return [b.split("\n") for b in re.findall(r"```mermaid\n(.*?)\n```", md, re.S)]
+    """Each chart's xychart lines, after its fixed frontmatter (the colours; no data in it)."""
+    found = re.findall(r"```mermaid\n(.*?)\n```", md, re.S)
+    assert all(FRONTMATTER.match(b) for b in found)
+    return [FRONTMATTER.sub("", b, count=1).split("\n") for b in found]
+
+
+def test_bars_take_the_colour_of_the_worst_status() -> None:
+    text = mermaid_charts(chart_report())
+    palettes = re.findall(r'plotColorPalette: "(#[0-9A-F]{6}), #000000"', text)
+    # The metric chart holds a failing metric: vermillion; a passing fairness panel: bluish green.
+    assert palettes[0] == "#D55E00" and set(palettes) <= {"#009E73", "#E69F00", "#D55E00"}
 
 
 def test_blocks_have_the_xychart_structure() -> None:
@@ -98,6 +114,9 @@ def test_markdown_with_charts_renders_with_cmark_gfm() -> None:
     assert html.count('<pre lang="mermaid">') == 4 or html.count('class="language-mermaid"') == 4
     assert html.count("<table>") >= 4
     assert "xychart-beta" in html and "<script" not in html
-    for b in re.findall(r"<code[^>]*mermaid[^>]*>(.*?)</code>", html, re.S):
-        assert b.startswith("xychart-beta\n")
+    codes = [b.replace("&quot;", '"').replace("&gt;", ">")
+             for b in re.findall(r'<pre lang="mermaid"><code>(.*?)</code>', html, re.S)]
+    assert len(codes) == 4
+    for b in codes:
+        assert FRONTMATTER.match(b) and FRONTMATTER.sub("", b, count=1).startswith("xychart-beta\n")
     assert HOSTILE not in md and MERMAID_HOSTILE not in md
