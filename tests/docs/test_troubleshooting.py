@@ -3,6 +3,7 @@ page's text block must equal what mlgate prints now."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,11 @@ def _short_predictions(project: Path) -> list[str]:
     return _edit("out/candidate.csv", "short.csv")(project)
 
 
+def _fifo(project: Path) -> list[str]:
+    os.mkfifo(project / "data" / "pipe.csv")
+    return _edit("data/eval.csv", "data/pipe.csv")(project)
+
+
 def _pickle(project: Path) -> list[str]:
     (project / "models").mkdir()
     (project / "models" / "candidate.pkl").write_bytes(b"not loaded")
@@ -54,6 +60,9 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "outside": _outside,
     "pickle": _pickle,
     "gitref": _edit("baseline/predictions.csv", "git:origin/main:baseline/predictions.csv"),
+    "deep-config": _edit("task: binary\n", "task: binary\nextra: " + "[" * 100 + "]" * 100 + "\n"),
+    "fifo": _fifo,
+    "trust-key": _edit("task: binary\n", "task: binary\nallow_pickle: true\n"),
 }
 
 
