@@ -30,6 +30,7 @@ def check(
     advisory: bool = False,
     allow_pickle: bool = False,
     allow_outside_repo: bool = False,
+    out: str | Path | None = None,
 ) -> Report:
     """Evaluate every configured gate and return the :class:`~mlgate.result.Report`.
 
@@ -37,12 +38,25 @@ def check(
     messages as ``mlgate check`` (which exits 2 on them). ``allow_pickle`` / ``allow_outside_repo`` are
     the ``--allow-pickle`` / ``--allow-outside-repo`` switches of ``mlgate check`` (they apply when
     ``config`` is a path; a :class:`LoadedConfig` carries its own); a privileged run
-    (:mod:`mlgate.trust`) still never loads pickles or Python schemas.
+    (:mod:`mlgate.trust`) still never loads pickles or Python schemas. ``out``: also write the report
+    directory there, as ``mlgate check -o`` does (the same files; an error report when the inputs
+    cannot be evaluated, before the error is raised).
     """
     from mlgate.config import LoadedConfig, load_config
     from mlgate.runner import run
     from mlgate.trust import Trust
 
     trust = Trust.from_environ(allow_pickle=allow_pickle, allow_outside_repo=allow_outside_repo)
-    loaded = config if isinstance(config, LoadedConfig) else load_config(config, trust)
-    return run(loaded, advisory=advisory, frames={"eval": eval_data, "reference": reference_data})
+
+    def load() -> LoadedConfig:
+        return config if isinstance(config, LoadedConfig) else load_config(config, trust)
+
+    def evaluate(loaded: LoadedConfig) -> Report:
+        return run(loaded, advisory=advisory, frames={"eval": eval_data, "reference": reference_data})
+
+    if out is None:
+        return evaluate(load())
+    from mlgate.render.write import write_run
+
+    path = config.path if isinstance(config, LoadedConfig) else Path(config)
+    return write_run(Path(out), path, load, evaluate, advisory=advisory)

@@ -293,7 +293,9 @@ def provenance_from_dict(d: dict[str, Any]) -> Provenance:
     if "commit" in origin:
         jr.hex_str(origin, "commit", "provenance.baseline", _HEX, _COMMIT_TEXT, optional=False)
     return Provenance(
-        config_sha256=jr.hex_str(d, "config_sha256", "provenance", _SHA256, _SHA_TEXT, optional=True) or "",
+        # "" (written as such): the error report of a run whose config could not be read.
+        config_sha256=jr.hex_str({**d, "config_sha256": d.get("config_sha256") or None}, "config_sha256",
+                                 "provenance", _SHA256, _SHA_TEXT, optional=True) or "",
         inputs=dict(inputs),
         git_sha=jr.hex_str(d, "git_sha", "provenance", _HEX, _COMMIT_TEXT, optional=True),
         config_path=jr.opt_str(d, "config_path", "provenance"),

@@ -14,6 +14,7 @@ from mlgate._cli.mlflow_results import log_results
 from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
+    from mlgate.config import LoadedConfig
     from mlgate.result import Report
     from mlgate.trust import Trust
 
@@ -21,29 +22,6 @@ CONFIG_OPTION = click.option(
     "-c", "--config", "config_path", default="mlgate.yaml", show_default=True,
     type=click.Path(dir_okay=True, path_type=Path), help="Path to mlgate.yaml.",
 )
-
-
-def report_files(
-    report: Report, *, html: bool = True, charts: bool = True, report_url: str | None = None
-) -> dict[str, str]:
-    """``report_url``: where CI keeps this run's report (linked from the top of scorecard.md)."""
-    from mlgate.render.json import render_json
-    from mlgate.render.junit import render_junit
-    from mlgate.render.markdown import render_markdown
-    from mlgate.render.mermaid import mermaid_charts
-
-    files = {
-        "scorecard.md": render_markdown(
-            report, charts=mermaid_charts(report) if charts else None, artifact_url=report_url
-        ),
-        "scorecard.json": render_json(report),
-        "junit.xml": render_junit(report),
-    }
-    if html:
-        from mlgate.render.html import render_html
-
-        files["scorecard.html"] = render_html(report)
-    return files
 
 
 def evaluate(
@@ -54,17 +32,21 @@ def evaluate(
     quiet: bool = False,
     trust: Trust | None = None,
     baseline_dir: Path | None = None,
+    seen: list[LoadedConfig] | None = None,
 ) -> Report:
-    """Load, run, write the report directory and print the terminal summary."""
+    """Load, run, write the report directory and print the terminal summary. ``seen`` receives the
+    config once it is loaded (for the error report of a run that fails after that)."""
     from mlgate.config import load_config
     from mlgate.render.safe_paths import check_report_dir
     from mlgate.render.terminal import Progress, render_terminal
-    from mlgate.render.write import write_report_dir
+    from mlgate.render.write import write_report
     from mlgate.runner import run
 
     # Before any work: a --out that mlgate must not replace is refused at once (and again on writing).
     check_report_dir(out)
     loaded = load_config(config_path, trust)
+    if seen is not None:
+        seen.append(loaded)
     # Step progress only on an interactive stderr: CI logs get the summary alone.
     progress = Progress(lambda s: click.echo(s, err=True, nl=False)) if sys.stderr.isatty() else None
     try:
@@ -76,9 +58,8 @@ def evaluate(
     from mlgate.ci import CIContext
 
     report_url = CIContext.detect(os.environ).run_url
-    files = report_files(report, html=loaded.config.report.html, charts=loaded.config.report.charts,
+    files = write_report(out, report, html=loaded.config.report.html, charts=loaded.config.report.charts,
                          report_url=report_url)
-    write_report_dir(out, files)
     # Printed only once the report is written: a closed stdout (`| head`) ends the command, and must
     # not leave the previous run's report in place.
     how = report.provenance.baseline.get("how")
@@ -107,8 +88,20 @@ def check(config_path: Path, out: Path, advisory: bool, baseline_dir: Path | Non
           publish_to: str, require_publish: bool, token: str | None, pr: int | None, allow_pickle: bool,
           allow_outside_repo: bool) -> None:
     """Run every configured gate and write the scorecard."""
-    report = evaluate(config_path, out, advisory=advisory, trust=make_trust(allow_pickle, allow_outside_repo),
-                      baseline_dir=baseline_dir)
+    seen: list[LoadedConfig] = []
+    try:
+        report = evaluate(config_path, out, advisory=advisory,
+                          trust=make_trust(allow_pickle, allow_outside_repo), baseline_dir=baseline_dir,
+                          seen=seen)
+    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        # Could not evaluate (2) or a bug (3): the previous verdict must not stay, here or on the PR.
+        from mlgate._cli.error_report import report_failure
+
+        report_failure(exc, config_path, out, seen[0] if seen else None, advisory=advisory,
+                       publish_to=publish_to, token=token, pr=pr, debug=debug)
+        raise
     log_results(config_path, report, out, pr, debug=debug)
     if publish_to != "none":
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")

@@ -88,7 +88,7 @@ def _say(text: str, token: str | None, *, err: bool = True) -> None:
 
 def publish_report(
     report: Report,
-    report_dir: Path,
+    report_dir: Path | None,
     markdown: str,
     *,
     publish_to: str,
@@ -100,6 +100,7 @@ def publish_report(
     environ: dict[str, str] | None = None,
     computed_here: bool = True,
     status_context: str | None = None,
+    step_summary: bool = True,
 ) -> int | None:
     """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code).
     ``computed_here``: this process ran the gates (``mlgate check``); ``mlgate publish`` passes
@@ -128,6 +129,7 @@ def publish_report(
             artifact_url=artifact_url or ctx.source_run_url or ctx.run_url,
             computed_here=computed_here,
             status_context=status_context,
+            step_summary=step_summary,
         )
         result = publish(request, target=target, ctx=ctx, token=token, environ=env)
     except PublishRefused:

@@ -33,7 +33,9 @@ class PublishRequest:
 
     report: Report
     markdown: str
-    report_dir: Path
+    # None: no report directory could be written (the error report of a run whose --out mlgate
+    # refused): nothing is written next to it, the verdict is still published.
+    report_dir: Path | None
     # Where the full report can be found when the comment had to be cut (CI run / job artifacts).
     artifact_url: str | None = None
     # True only when this process ran the gates. A report read from a directory (often another
@@ -43,6 +45,9 @@ class PublishRequest:
     # Commit status context / check-run name; None: ``mlgate/<config id>`` for a report computed
     # here, a fixed name for others (a report cannot choose which required check it reports as).
     status_context: str | None = None
+    # False: the step summary and annotations are left to the caller (``mlgate check`` that could not
+    # evaluate writes its own "could not evaluate" section and annotation); step outputs still are.
+    step_summary: bool = True
 
 
 @dataclass(frozen=True)

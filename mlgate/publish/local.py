@@ -74,12 +74,12 @@ def annotation_lines(report: Report, *, per_kind: int = ANNOTATIONS_PER_KIND) ->
     return lines
 
 
-def step_outputs(report: Report, report_dir: Path) -> str:
+def step_outputs(report: Report, report_dir: Path | None) -> str:
     """``$GITHUB_OUTPUT`` lines; the multi-line form with a random delimiter cannot be injected."""
     delim = f"mlgate_{secrets.token_hex(8)}"
     return (
         f"status={report.status.value}\nexit-code={report.exit_code}\n"
-        f"report-dir<<{delim}\n{report_dir}\n{delim}\n"
+        f"report-dir<<{delim}\n{report_dir or ''}\n{delim}\n"
     )
 
 
@@ -91,7 +91,7 @@ class GitHubLocalPublisher(Publisher):
 
     def publish(self, request: PublishRequest) -> PublishOutcome:
         actions = []
-        if self.ctx.step_summary is not None:
+        if self.ctx.step_summary is not None and request.step_summary:
             text = fit(
                 request.report,
                 request.markdown,
@@ -107,7 +107,8 @@ class GitHubLocalPublisher(Publisher):
         if self.ctx.output_file is not None:
             _append(self.ctx.output_file, step_outputs(request.report, request.report_dir), "GITHUB_OUTPUT")
             actions.append("step outputs status, exit-code, report-dir set")
-        return PublishOutcome(self.name, tuple(actions), stdout_lines=tuple(annotation_lines(request.report)))
+        lines = annotation_lines(request.report) if request.step_summary else []
+        return PublishOutcome(self.name, tuple(actions), stdout_lines=tuple(lines))
 
 
 def code_quality(report: Report, *, max_issues: int = MAX_QUALITY_ISSUES) -> list[dict[str, Any]]:
@@ -162,6 +163,8 @@ class GitLabLocalPublisher(Publisher):
     name = "gitlab-codequality"
 
     def publish(self, request: PublishRequest) -> PublishOutcome:
+        if request.report_dir is None:
+            return PublishOutcome(self.name, warnings=("no report directory: Code Quality report skipped",))
         path = request.report_dir / CODE_QUALITY_FILE
         try:
             path.write_text(json.dumps(code_quality(request.report), indent=2) + "\n", encoding="utf-8")

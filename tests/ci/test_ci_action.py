@@ -221,7 +221,8 @@ def test_report_dir_input_never_replaces_the_project(report_dir: str, mlgate_sou
 def test_committed_report_is_neither_read_nor_uploaded(mlgate_source: Path, demo_project: Path,
                                                        tmp_path: Path) -> None:
     """A pull request that commits a passing report (marker copied) and breaks the config gets an error,
-    not the committed 'pass', and its folder is not uploaded as if it were the scorecard."""
+    not the committed 'pass': the folder is replaced by this run's error report, which is what is
+    uploaded (never the committed scorecard)."""
     workspace = _workspace(tmp_path, demo_project)
     forged = workspace / "model" / "mlgate-report"
     forged.mkdir()
@@ -229,8 +230,9 @@ def test_committed_report_is_neither_read_nor_uploaded(mlgate_source: Path, demo
     (forged / "scorecard.json").write_text('{"status": "pass"}')
     (workspace / "model" / "mlgate.yaml").write_text("version: 1\ntask: binary\nbogus: 1\n")
     run = _run(mlgate_source, workspace, tmp_path, _test_env_bin(), version="preinstalled")
-    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": "", "baseline-dir": ""}
-    assert run.step("Upload the report").kind == "skipped"
+    assert run.outputs == {"status": "error", "exit-code": "2", "report-dir": str(forged), "baseline-dir": ""}
+    assert json.loads((forged / "scorecard.json").read_text())["status"] == "error"
+    assert "bogus" in (forged / "scorecard.md").read_text()
 
 
 # --- hashed install (input lock, default true) ------------------------------------------------------

@@ -96,10 +96,12 @@ def test_config_error_exits_2_with_one_message(cli: Cli, demo_project: Path) -> 
     assert result.exit_code == 2
     assert "gates.performance.metrics.acurracy: unknown metric; did you mean 'accuracy'?" in result.output
     assert "Traceback" not in result.output
-    assert not (demo_project / "report").exists()
+    # The report says so (issue: stale verdicts), it is never a half-written or missing folder.
+    data = json.loads((demo_project / "report" / "scorecard.json").read_text(encoding="utf-8"))
+    assert data["status"] == "error" and "acurracy" in data["gates"][0]["error"]
 
 
-def test_input_error_leaves_previous_report_intact(cli: Cli, demo_project: Path) -> None:
+def test_input_error_replaces_previous_report_with_error_report(cli: Cli, demo_project: Path) -> None:
     only_performance(demo_project)
     assert check(cli, demo_project).exit_code == 0
     before = (demo_project / "report" / "scorecard.json").read_bytes()
@@ -111,7 +113,10 @@ def test_input_error_leaves_previous_report_intact(cli: Cli, demo_project: Path)
     assert "out/candidate.csv" not in result.output or "no prediction for id" in result.output
     assert "no prediction for id" in result.output
     assert "Traceback" not in result.output
-    assert (demo_project / "report" / "scorecard.json").read_bytes() == before
+    # The previous verdict does not stay: whoever reads the folder reads "error".
+    after = json.loads((demo_project / "report" / "scorecard.json").read_text(encoding="utf-8"))
+    assert json.loads(before)["status"] == "pass" and after["status"] == "error"
+    assert "no prediction for id" in after["gates"][0]["error"]
 
 
 def test_missing_config_exits_2(cli: Cli, tmp_path: Path) -> None:
