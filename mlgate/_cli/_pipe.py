@@ -24,8 +24,9 @@ EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports it
 
 
 def output_closed() -> bool:
-    """Whether stdout or stderr is a pipe whose reader has gone (``poll`` reports ``POLLERR`` on the
-    write end of such a pipe, Linux pipe(7), macOS poll(2)). Where ``poll`` is missing, assume so."""
+    """Whether stdout or stderr is a pipe whose reader has gone: ``poll`` reports ``POLLERR`` on the
+    write end of such a pipe (Linux ``fs/pipe.c``: no readers sets ``EPOLLERR``), ``POLLHUP`` where
+    the other end hung up (a socket, BSD pipes). Where ``poll`` is missing (Windows), assume so."""
     import select
 
     if not hasattr(select, "poll"):
@@ -38,7 +39,7 @@ def output_closed() -> bool:
             continue
         if fd >= 0:
             poller.register(fd, select.POLLOUT)
-    return any(event & select.POLLERR for _fd, event in poller.poll(0))
+    return any(event & (select.POLLERR | select.POLLHUP) for _fd, event in poller.poll(0))
 
 
 def _quiet_exit() -> NoReturn:
