@@ -71,18 +71,20 @@ def refuse_special(real: Path, key: str, shown: str) -> None:
     A FIFO blocks the first ``open`` forever, ``/dev/zero`` or ``/dev/urandom`` (directly or through
     a committed symlink, with ``--allow-outside-repo``) never end, a socket cannot be read: a pull
     request could stall or exhaust the runner with one. ``os.stat`` follows links, so the kind is the
-    kind of the file the reader would open (POSIX ``stat``: ``S_ISREG``/``S_ISDIR``).
+    kind of the file the reader would open (POSIX ``stat``: ``S_ISREG``/``S_ISDIR``). ``key`` (the
+    config key, e.g. ``data.eval``) may be empty when ``shown`` names the file on its own.
     """
+    name = f"{key}: {shown}" if key else shown
     try:
         mode = os.stat(real).st_mode
     except OSError as exc:
-        raise InputError(f"{key}: {shown}: cannot read it: {exc.strerror}") from None
+        raise InputError(f"{name}: cannot read it: {exc.strerror}") from None
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return
     kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
             or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
     raise InputError(
-        f"{key}: {shown}: is {kind}, not a regular file (links are followed); mlgate reads only "
+        f"{name}: is {kind}, not a regular file (links are followed); mlgate reads only "
         "regular files",
         hint="use a regular file committed to the repository (not a pipe, a device or a link to one)",
     )

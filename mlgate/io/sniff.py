@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlgate.errors import InputError
+from mlgate.paths import refuse_special
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet", ".pq", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _BY_SUFFIX = (
@@ -81,6 +82,7 @@ def refuse_text_head(head: bytes, where: str) -> None:
 def sniff(path: Path, where: str) -> Sniffed:
     """Format from the name, confirmed by the first bytes; raises :class:`InputError` on a mismatch."""
     kind = table_format(path, where)
+    refuse_special(path, "", where)  # a FIFO would block the open below; /dev/zero never ends
     with path.open("rb") as fh:
         head = fh.read(64)
     if not head:

@@ -125,3 +125,9 @@ def test_a_schema_nested_thousands_deep(demo_project: Path, name: str, text: str
 def test_baseline_metrics_nested_thousands_deep(tmp_path: Path) -> None:
     (tmp_path / "metrics.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     refused(mlgate(["baseline", "show", "metrics.json"], tmp_path), "metrics.json", "nested too deeply")
+
+
+def test_schema_infer_on_a_fifo(tmp_path: Path) -> None:
+    # A path given on the command line reaches the table reader without the config's confinement.
+    os.mkfifo(tmp_path / "pipe.csv")
+    refused(mlgate(["schema", "infer", "pipe.csv"], tmp_path, timeout=60), "pipe.csv: is a named pipe (FIFO)")
