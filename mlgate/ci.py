@@ -24,6 +24,9 @@ _PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "pul
 
 
 class CIKind(str, enum.Enum):
+    """The built-in kinds; ``CIContext.kind`` is the registry name of the forge (mlgate.forges), so a
+    registered forge has its own kind. Compare with ``==`` (a ``str`` enum equals its value)."""
+
     GITHUB = "github"
     GITLAB = "gitlab"
     LOCAL = "local"
@@ -33,7 +36,7 @@ class CIKind(str, enum.Enum):
 class CIContext:
     """What a publisher needs to know about the run. Never holds a token."""
 
-    kind: CIKind
+    kind: str
     api_url: str | None = None
     # GitHub "owner/repo"; GitLab project id (or URL-encoded path).
     repository: str | None = None
@@ -57,20 +60,22 @@ class CIContext:
 
     @classmethod
     def detect(cls, environ: Mapping[str, str]) -> CIContext:
-        if environ.get("GITHUB_ACTIONS") == "true":
-            return _github(environ)
-        if environ.get("GITLAB_CI") == "true":
-            return _gitlab(environ)
-        return cls(kind=CIKind.LOCAL)
+        """The context of the forge whose CI runs us (mlgate.forges, in registration order)."""
+        from mlgate import forges
+
+        found = forges.detect(environ)
+        return cls(kind=CIKind.LOCAL) if found is None else cls.for_kind(found.target, environ)
 
     @classmethod
-    def for_kind(cls, kind: CIKind, environ: Mapping[str, str]) -> CIContext:
+    def for_kind(cls, kind: str, environ: Mapping[str, str]) -> CIContext:
         """The context of ``kind`` from ``environ`` even outside that CI (``--publish github``)."""
-        if kind is CIKind.GITHUB:
-            return _github(environ)
-        if kind is CIKind.GITLAB:
-            return _gitlab(environ)
-        return cls(kind=CIKind.LOCAL)
+        from mlgate import forges
+
+        forge = forges.FORGES.get(forges.name_of(kind))
+        if forge is None:
+            return cls(kind=CIKind.LOCAL)
+        context: CIContext = forges.load(forge.context)(environ)
+        return context
 
     def with_pr(self, number: int | None) -> CIContext:
         """``--pr`` overrides what the event said."""
@@ -85,7 +90,7 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _github(env: Mapping[str, str]) -> CIContext:
+def github_context(env: Mapping[str, str]) -> CIContext:
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     repo = env.get("GITHUB_REPOSITORY") or None
     run_url = (
@@ -181,7 +186,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _gitlab(env: Mapping[str, str]) -> CIContext:
+def gitlab_context(env: Mapping[str, str]) -> CIContext:
     api = env.get("CI_API_V4_URL") or (
         env["CI_SERVER_URL"].rstrip("/") + "/api/v4" if env.get("CI_SERVER_URL") else None
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mlgate import forges
 from mlgate._cli._common import fail, handle_errors, mask, register_secret
 from mlgate.text import printable
 
@@ -24,7 +25,26 @@ if TYPE_CHECKING:
     from mlgate.result import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
-TARGETS = ("auto", "github", "gitlab", "none")
+
+
+# The registry's names (mlgate.forges), read at each use; a leaf module, cheap at start-up.
+TARGETS = forges.TARGETS
+
+
+class TargetChoice(click.Choice):  # type: ignore[type-arg]
+    """``click.Choice`` over the registry as it is when the option is parsed (click copies the
+    choices it is given, which would freeze the forges registered at import time)."""
+
+    def __init__(self) -> None:
+        super().__init__(tuple(TARGETS))
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(TARGETS)
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 def publish_options(func: F) -> F:
@@ -33,10 +53,11 @@ def publish_options(func: F) -> F:
         click.option(
             "--publish",
             "publish_to",
-            type=click.Choice(TARGETS),
+            type=TargetChoice(),
             default="auto",
             show_default=True,
-            help="Where to post the scorecard: auto detects GitHub Actions / GitLab CI (none locally).",
+            help="Where to post the scorecard: auto detects the CI (GitHub Actions, GitLab CI...; none "
+            "locally).",
         ),
         click.option(
             "--require-publish",
@@ -105,14 +126,15 @@ def publish_report(
     """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code).
     ``computed_here``: this process ran the gates (``mlgate check``); ``mlgate publish`` passes
     False. A report that does not belong to the event's pull request raises PublishRefused (exit 2)."""
-    from mlgate.ci import CIContext, CIKind
-    from mlgate.publish import PublishRefused, PublishRequest, Target, publish, resolve_target
+    from mlgate.ci import CIContext
+    from mlgate.forges import NONE
+    from mlgate.publish import PublishRefused, PublishRequest, publish, resolve_target
 
     env = dict(os.environ if environ is None else environ)
     try:
         detected = CIContext.detect(env)
-        target = resolve_target(Target(publish_to), detected)
-        if target is Target.NONE:
+        target = resolve_target(publish_to, detected)
+        if target == NONE:
             if publish_to != "none" and require:
                 _say(
                     "mlgate: error: --require-publish, but no CI detected (pass --publish github|gitlab)",
@@ -120,8 +142,8 @@ def publish_report(
                 )
                 return 3
             return None
-        kind = CIKind.GITHUB if target is Target.GITHUB else CIKind.GITLAB
-        ctx = (detected if detected.kind is kind else CIContext.for_kind(kind, env)).with_pr(pr)
+        # The target's own CI context: read from the environment even outside that CI.
+        ctx = (detected if detected.kind == target else CIContext.for_kind(target, env)).with_pr(pr)
         request = PublishRequest(
             report=report,
             markdown=markdown,

@@ -16,15 +16,26 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
 from mlgate.errors import ConfigError
+from mlgate.forges import AUTO, FORGES, detect, name_of
 
-GITHUB_TOKEN_VARS = ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN")
-GITLAB_TOKEN_VARS = ("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN")
-# Not used to publish (it cannot write notes), but a secret all the same.
-OTHER_SECRET_VARS = ("CI_JOB_TOKEN",)
+# The forges' token variables come from their registry rows (mlgate.forges); these names stay for
+# the baseline artifact downloads, which use the GitHub token.
+GITHUB_TOKEN_VARS = FORGES["github"].token_vars
+GITLAB_TOKEN_VARS = FORGES["gitlab"].token_vars
+OTHER_SECRET_VARS = FORGES["gitlab"].other_secret_vars
 # MLflow's credentials (mlgate.io.mlflow_registry; the user name is not a secret).
 MLFLOW_SECRET_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD")
-# The one list of secret variables: masked in everything mlgate prints or writes for a reviewer.
-SECRET_VARS = (*GITHUB_TOKEN_VARS, *GITLAB_TOKEN_VARS, *OTHER_SECRET_VARS, *MLFLOW_SECRET_VARS)
+
+
+def secret_vars() -> tuple[str, ...]:
+    """The one list of secret variables, masked in everything mlgate prints or writes for a
+    reviewer: every registered forge's token and other secret variables, and MLflow's."""
+    names = [n for f in FORGES.values() for n in (*f.token_vars, *f.other_secret_vars)]
+    return tuple(dict.fromkeys([*names, *MLFLOW_SECRET_VARS]))
+
+
+# The list when this module was imported (forges registered later are in ``secret_vars()``).
+SECRET_VARS = secret_vars()
 
 # Shorter values are not masked: replacing every "abc" in a log would garble it and protect nothing.
 MIN_SECRET_LEN = 4
@@ -67,23 +78,18 @@ def pick_token(
 
 def check_publish_token(target: str, explicit: str | None, environ: Mapping[str, str]) -> None:
     """Refuse, before anything runs, the token that publishing to ``target`` would use.
-    ``auto`` is resolved the way ``CIContext.detect`` does (GitHub first), from the variables only."""
-    if target == "auto":
-        target = (
-            "github"
-            if environ.get("GITHUB_ACTIONS") == "true"
-            else "gitlab"
-            if environ.get("GITLAB_CI") == "true"
-            else "none"
-        )
-    names = {"github": GITHUB_TOKEN_VARS, "gitlab": GITLAB_TOKEN_VARS}.get(target, ())
+    ``auto`` is resolved the way ``CIContext.detect`` does (the registry's order), from the variables
+    only."""
+    name = name_of(target)
+    forge = detect(environ) if name == AUTO else FORGES.get(name)
+    names = forge.token_vars if forge is not None else ()
     found = pick_token(explicit, environ, names)
     if found is not None and (names or explicit):
         check_token(*found)
 
 
 def env_secrets(environ: Mapping[str, str]) -> list[str]:
-    return [v for v in (environ.get(n) for n in SECRET_VARS) if v]
+    return [v for v in (environ.get(n) for n in secret_vars()) if v]
 
 
 def _b64_cores(data: bytes) -> list[str]:

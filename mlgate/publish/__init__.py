@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.ci import CIContext, CIKind
+from mlgate.ci import CIContext
 from mlgate.publish.interface import (
     Publisher,
     PublishError,
@@ -19,7 +19,8 @@ from mlgate.publish.interface import (
     PublishRequest,
     Target,
 )
-from mlgate.publish.tokens import GITHUB_TOKEN_VARS, GITLAB_TOKEN_VARS, check_token, pick_token
+from mlgate.publish.registry import publishers as _publishers
+from mlgate.publish.registry import resolve_target
 
 __all__ = [
     "PublishError",
@@ -44,72 +45,10 @@ class PublishResult:
         return not self.failures
 
 
-def resolve_target(target: Target, ctx: CIContext) -> Target:
-    if target is not Target.AUTO:
-        return target
-    if ctx.kind is CIKind.GITHUB:
-        return Target.GITHUB
-    if ctx.kind is CIKind.GITLAB:
-        return Target.GITLAB
-    return Target.NONE
-
-
-def _token(explicit: str | None, environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    """The token to use; one with whitespace or control characters is a ConfigError (never shown)."""
-    found = pick_token(explicit, environ, names)
-    return None if found is None else check_token(*found)
-
-
-def _publishers(
-    target: Target,
-    ctx: CIContext,
-    token: str | None,
-    environ: Mapping[str, str],
-    client_kw: Mapping[str, Any],
-) -> list[Publisher | PublishError]:
-    from mlgate.publish.local import GitHubLocalPublisher, GitLabLocalPublisher
-
-    if target is Target.GITHUB:
-        from mlgate.publish.github import GitHubPublisher
-
-        remote: Publisher | PublishError
-        tok = _token(token, environ, GITHUB_TOKEN_VARS)
-        if tok is None:
-            remote = PublishError(
-                "no GitHub token: the scorecard was not posted on the pull request",
-                hint="pass 'env: GITHUB_TOKEN: ${{ github.token }}' (or MLGATE_GITHUB_TOKEN) to the step",
-            )
-        else:
-            try:
-                remote = GitHubPublisher(ctx, tok, **client_kw)
-            except PublishError as exc:
-                remote = exc
-        return [GitHubLocalPublisher(ctx), remote]
-    if target is Target.GITLAB:
-        from mlgate.publish.gitlab import TOKEN_HINT, GitLabPublisher
-
-        tok = _token(token, environ, GITLAB_TOKEN_VARS)
-        if tok is None:
-            only_job = bool(environ.get("CI_JOB_TOKEN"))
-            remote = PublishError(
-                "no GitLab token"
-                + (" (only CI_JOB_TOKEN, which cannot write notes)" if only_job else "")
-                + ": the scorecard was not posted on the merge request",
-                hint=TOKEN_HINT,
-            )
-        else:
-            try:
-                remote = GitLabPublisher(ctx, tok, **client_kw)
-            except PublishError as exc:
-                remote = exc
-        return [GitLabLocalPublisher(), remote]
-    return []
-
-
 def publish(
     request: PublishRequest,
     *,
-    target: Target,
+    target: str,
     ctx: CIContext,
     token: str | None,
     environ: Mapping[str, str],

@@ -14,7 +14,7 @@ conclusions include ``neutral`` and ``skipped`` -- under a context the workflow 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from mlgate.ci import CIContext
@@ -29,9 +29,10 @@ from mlgate.publish.body import (
     reported_banner,
     utf8_bytes,
 )
+from mlgate.publish.github_comments import Comments
 from mlgate.publish.http import AlreadyStored, ApiClient, ApiError, RetryPolicy, error_message
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
-from mlgate.publish.sticky import Note, upsert
+from mlgate.publish.sticky import upsert
 from mlgate.publish.verdict import github_reported_verdict, github_verdict
 from mlgate.render.markdown import marker, render_markdown
 from mlgate.result import Report
@@ -59,48 +60,6 @@ def context_for(request: PublishRequest) -> str:
     if request.status_context:
         return plain(request.status_context, CONTEXT_LIMIT)
     return status_context(request.report) if request.computed_here else REPORTED_CONTEXT
-
-
-class _Comments:
-    """Issue comments of one PR as a sticky.NoteStore."""
-
-    def __init__(self, api: ApiClient, repo: str, number: int) -> None:
-        self.api, self.repo, self.number = api, repo, number
-
-    @staticmethod
-    def _note(d: dict[str, Any]) -> Note:
-        user = d.get("user") or {}
-        return Note(
-            id=int(d["id"]),
-            body=str(d.get("body") or ""),
-            author=str(user.get("login") or ""),
-            url=d.get("html_url"),
-        )
-
-    def list(self) -> list[Note]:
-        items = self.api.paginate(f"/repos/{self.repo}/issues/{self.number}/comments", {"per_page": 100})
-        return [self._note(d) for d in items if isinstance(d, dict)]
-
-    def create(self, body: str, resend_ok: Callable[[], bool] | None = None) -> Note:
-        return self._note(
-            self.api.json(
-                "POST",
-                f"/repos/{self.repo}/issues/{self.number}/comments",
-                json={"body": body},
-                ok=(201,),
-                resend_ok=resend_ok,
-            )
-        )
-
-    def update(self, note_id: int, body: str) -> Note:
-        return self._note(
-            self.api.json(
-                "PATCH", f"/repos/{self.repo}/issues/comments/{note_id}", json={"body": body}, ok=(200,)
-            )
-        )
-
-    def delete(self, note_id: int) -> None:
-        self.api.json("DELETE", f"/repos/{self.repo}/issues/comments/{note_id}", ok=(204, 404))
 
 
 class GitHubPublisher(Publisher):
@@ -206,7 +165,7 @@ class GitHubPublisher(Publisher):
                    banner=banner)
         # Data that happens to hold the token (an echoed header...) is never posted.
         body = api.clean(body)
-        store = _Comments(api, repo, number)
+        store = Comments(api, repo, number)
         what, note = upsert(store, marker(report.config_id), body, lambda n: n.author == identity)
         return f"comment {what}: {note.url or note.id}"
 
@@ -291,3 +250,27 @@ class GitHubPublisher(Publisher):
         api.json("POST", f"/repos/{self.ctx.repository}/statuses/{self.ctx.head_sha}", json=payload,
                  ok=(201,), idempotent=True)
         return f"commit status {state} ({context})"
+
+
+def publishers(
+    ctx: CIContext, token: str | None, environ: Mapping[str, str], client_kw: Mapping[str, Any]
+) -> list[Publisher | PublishError]:
+    """The registry's factory (mlgate.forges): the step summary first (it needs no API), then the
+    comment and status, or why they cannot be written."""
+    from mlgate.forges import FORGES
+    from mlgate.publish.local import GitHubLocalPublisher
+    from mlgate.publish.registry import token_for
+
+    remote: Publisher | PublishError
+    tok = token_for(FORGES["github"], token, environ)
+    if tok is None:
+        remote = PublishError(
+            "no GitHub token: the scorecard was not posted on the pull request",
+            hint="pass 'env: GITHUB_TOKEN: ${{ github.token }}' (or MLGATE_GITHUB_TOKEN) to the step",
+        )
+    else:
+        try:
+            remote = GitHubPublisher(ctx, tok, **client_kw)
+        except PublishError as exc:
+            remote = exc
+    return [GitHubLocalPublisher(ctx), remote]

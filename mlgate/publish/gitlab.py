@@ -10,7 +10,7 @@ project or personal access token (``api`` scope) is needed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -158,3 +158,30 @@ class GitLabPublisher(Publisher):
             api.json("POST", f"/projects/{project}/statuses/{sha}", json=payload, ok=(201,),
                      resend_ok=nothing_stored)
         return f"commit status {state} ({name})"
+
+
+def publishers(
+    ctx: CIContext, token: str | None, environ: Mapping[str, str], client_kw: Mapping[str, Any]
+) -> list[Publisher | PublishError]:
+    """The registry's factory (mlgate.forges): the Code Quality report first (no API), then the note
+    and status, or why they cannot be written."""
+    from mlgate.forges import FORGES
+    from mlgate.publish.local import GitLabLocalPublisher
+    from mlgate.publish.registry import token_for
+
+    remote: Publisher | PublishError
+    tok = token_for(FORGES["gitlab"], token, environ)
+    if tok is None:
+        only_job = bool(environ.get("CI_JOB_TOKEN"))
+        remote = PublishError(
+            "no GitLab token"
+            + (" (only CI_JOB_TOKEN, which cannot write notes)" if only_job else "")
+            + ": the scorecard was not posted on the merge request",
+            hint=TOKEN_HINT,
+        )
+    else:
+        try:
+            remote = GitLabPublisher(ctx, tok, **client_kw)
+        except PublishError as exc:
+            remote = exc
+    return [GitLabLocalPublisher(), remote]
