@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mlgate.text import one_line
 
 
@@ -60,3 +62,82 @@ class PublishError(MlgateError):
     """Publishing the scorecard failed (a warning unless --require-publish, then exit 3)."""
 
     exit_code = 3
+
+
+MAX_PROBLEMS = 20  # problems listed in one message; the rest are counted
+MAX_LISTED = 5  # rows, ids or values listed in one problem
+
+
+def rows_of(n: int, noun: str = "row") -> str:
+    """``1 row``, ``3 rows``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def listing(items: Sequence[object], total: int | None = None, limit: int = MAX_LISTED) -> str:
+    """``a, b, c, d, e and 7 more``: at most ``limit`` items of ``total`` (default: all of them)."""
+    total = len(items) if total is None else total
+    shown = ", ".join(str(i) for i in items[:limit])
+    return shown + (f" and {total - min(limit, len(items))} more" if total > min(limit, len(items)) else "")
+
+
+class InputErrors(InputError):
+    """Every problem found in the inputs of one run, one per line (eval side first), so that one run
+    tells the user everything there is to fix; raised by :class:`Problems` when there are several."""
+
+    multiline = True
+
+    def __init__(self, problems: Sequence[InputError]) -> None:
+        self.problems = tuple(problems)
+        lines = [f"{len(self.problems)} problems in the inputs:"]
+        for p in self.problems[:MAX_PROBLEMS]:
+            lines.append(f"  - {p.message}")
+            if p.hint is not None:
+                lines.append(f"    hint: {p.hint}")
+        if len(self.problems) > MAX_PROBLEMS:
+            lines.append(f"  (and {len(self.problems) - MAX_PROBLEMS} more problems)")
+        super().__init__("\n".join(lines))
+
+    @staticmethod
+    def _lines(message: str) -> str:
+        # Each line was made one inert line by the InputError it comes from.
+        return "\n".join(one_line(line) for line in message.split("\n"))
+
+
+class Problems:
+    """Collects the input errors of one run instead of stopping at the first (``with problems:``
+    around each independent step); :meth:`raise_any` raises them together: one stays itself."""
+
+    def __init__(self) -> None:
+        self.found: list[InputError] = []
+
+    def __enter__(self) -> Problems:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if isinstance(exc, InputErrors):
+            self.found.extend(exc.problems)
+            return True
+        if isinstance(exc, InputError):
+            self.found.append(exc)
+            return True
+        return False
+
+    def add(self, error: InputError) -> None:
+        with self:
+            raise error
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    @staticmethod
+    def joined(*groups: Problems) -> Problems:
+        """One collection of ``groups`` in their order (eval side first)."""
+        out = Problems()
+        out.found = [p for g in groups for p in g.found]
+        return out
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise InputErrors(self.found)

@@ -49,6 +49,23 @@ def _outside(project: Path) -> list[str]:
     return _edit("data/eval.csv", "../eval.csv")(project)
 
 
+def _several_problems(project: Path) -> list[str]:
+    """A label missing in one row, the required ``age`` and ``sex`` empty in others."""
+    import csv
+    import io
+
+    path = project / "data" / "eval.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    head = rows[0]
+    rows[1][head.index("credit")] = ""
+    rows[3][head.index("age")] = rows[5][head.index("age")] = ""
+    rows[4][head.index("sex")] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return ["check"]
+
+
 CASES: dict[str, Callable[[Path], list[str]]] = {
     "missing-config": lambda project: ["check", "-c", "mlgate.yml"],
     "typo": _edit("accuracy: {min", "acuracy: {min"),
@@ -57,6 +74,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "eval-missing": _edit("data/eval.csv", "data/evaluation.csv"),
     "label-missing": _edit("label: credit", "label: target"),
     "pred-ids": _short_predictions,
+    "several-problems": _several_problems,
+    "positive-case": _edit("  positive: good\n", "  positive: Good\n"),
     "outside": _outside,
     "pickle": _pickle,
     "gitref": _edit("baseline/predictions.csv", "git:origin/main:baseline/predictions.csv"),

@@ -72,11 +72,12 @@ def test_error_message_quoting_a_prediction_id(demo_project: Path, tmp_path: Pat
         )
         assert result.exit_code == 2, result.output
         assert_inert(result.stderr)
-        # mlgate's message is its two lines (message and hint): the value's line breaks add none.
+        # mlgate's message is its own lines (the id is unknown, and the eval id it replaced has no
+        # prediction: two problems, each with its hint): the value's line breaks add none.
         lines = result.stderr.splitlines()
-        assert len(lines) == 2 and "hint:" in lines[1]
-        assert lines[0].startswith("mlgate: error: out/candidate.csv")
-        assert "\\n::add-mask::PASS" in lines[0]  # shown, escaped, so the reader sees what the id holds
+        assert len(lines) == 5 and lines[0] == "mlgate: error: 2 problems in the inputs:"
+        assert all(line.startswith(("  - out/candidate.csv: ", "    hint: ")) for line in lines[1:])
+        assert "\\n::add-mask::PASS" in lines[1]  # shown, escaped, so the reader sees what the id holds
         if env:
             # The one workflow command is mlgate's own error annotation.
             own = "::error title=mlgate could not evaluate::"
