@@ -19,6 +19,7 @@ from mlgate.inputs.read import (
     as_table,
     eval_columns,
     fingerprint,
+    load_data_schema,
     open_data,
     predictions_frame,
     reader,
@@ -32,9 +33,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.io.artifacts.stored import Plan
     from mlgate.datatable import DataTable
-    from mlgate.bundle import LoadedSchema
+    from mlgate.io.artifacts.stored import Plan
 
 __all__ = ["as_table", "build_inputs", "eval_columns", "load_data_schema"]
 
@@ -229,13 +229,3 @@ def _score(
 
         return predict_with_mlflow(loaded, source, name, eval_data)
     return predict_with_model(loaded, source, name, eval_data)
-
-
-def load_data_schema(loaded: LoadedConfig) -> LoadedSchema | None:
-    """The data schema of the schema gate (``schema:``), when that gate runs."""
-    ref = loaded.config.schema_ref
-    if ref is None or loaded.config.schema_gate is None:
-        return None
-    from mlgate.schema.load import load_schema
-
-    return load_schema(ref.path, ref.kind, loaded.base_dir, loaded.trust)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from mlgate.errors import InputError, MlgateError, listing, rows_of
 
 if TYPE_CHECKING:
+    from mlgate.bundle import LoadedSchema
     from mlgate.config import LoadedConfig
     from mlgate.datatable import DataTable
     from mlgate.result import Check
-    from mlgate.bundle import LoadedSchema
 
 
 def _problem(check: Check, where: str) -> InputError:
@@ -54,7 +54,7 @@ def schema_problems(
     problems: dict[str, MlgateError] = {}
     schema: LoadedSchema | None = None
     try:
-        from mlgate.inputs import load_data_schema
+        from mlgate.inputs.read import load_data_schema
 
         schema = load_data_schema(loaded)
     except MlgateError as exc:

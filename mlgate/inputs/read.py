@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.config import Config, LoadedConfig
-from mlgate.errors import InputError
 from mlgate.datatable import DataTable
+from mlgate.errors import InputError
 from mlgate.io.lazy import FrameTable
 from mlgate.io.sources import local_path
 from mlgate.io.tables import open_table, read_table
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from mlgate.bundle import LoadedSchema
     from mlgate.config.data import BaselineSource, ModelSource
     from mlgate.io.artifacts.stored import Plan
 
@@ -146,3 +147,13 @@ def fingerprint(
         with contextlib.suppress(InputError):  # the gates' own messages then list the parsed columns
             columns = tuple(table_columns(path, where))
     return columns, sha256
+
+
+def load_data_schema(loaded: LoadedConfig) -> LoadedSchema | None:
+    """The data schema of the schema gate (``schema:``), when that gate runs."""
+    ref = loaded.config.schema_ref
+    if ref is None or loaded.config.schema_gate is None:
+        return None
+    from mlgate.schema.load import load_schema
+
+    return load_schema(ref.path, ref.kind, loaded.base_dir, loaded.trust)
