@@ -33,7 +33,8 @@ TOKEN = "glpat-fake-token-for-tests"
 
 
 class FakeGitLab(BaseHTTPRequestHandler):
-    """Just the endpoints the note publisher calls (docs.gitlab.com/api/notes, /api/users)."""
+    """Just the endpoints the publishers call: notes, the commit status and the token's user
+    (docs.gitlab.com/api/notes, /api/commits#set-the-pipeline-status-of-a-commit, /api/users)."""
 
     calls: ClassVar[list[tuple[str, str, Any]]] = []
 
@@ -54,7 +55,10 @@ class FakeGitLab(BaseHTTPRequestHandler):
         assert self.headers["PRIVATE-TOKEN"] == TOKEN
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.calls.append(("POST", self.path, body))
-        self._reply(201, {"id": 1, "body": body["body"], "author": {"id": 9}})
+        if "/statuses/" in self.path:
+            self._reply(201, {"id": 2, "status": body["state"], "name": body.get("name")})
+        else:
+            self._reply(201, {"id": 1, "body": body["body"], "author": {"id": 9}})
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -194,7 +198,8 @@ def test_check_component_passes_posts_the_note_and_exports_reports(
     assert isinstance(json.loads((artifacts / "gl-code-quality-report.json").read_text()), list)
 
     posts = [c for c in calls if c[0] == "POST"]
-    assert [p[1] for p in posts] == ["/api/v4/projects/42/merge_requests/5/notes"]
+    assert [p[1] for p in posts if "/statuses/" not in p[1]] == ["/api/v4/projects/42/merge_requests/5/notes"]
+    assert [p[2]["state"] for p in posts if "/statuses/" in p[1]] == ["success"]
     assert "mlgate demo scorecard" in posts[0][2]["body"]
 
 
@@ -265,4 +270,5 @@ def test_legacy_template_runs_the_gate(gitlab_project: Path,
     artifacts = artifacts_of(gitlab_project, "mlgate-check") / "mlgate-report"
     names = {p.name for p in artifacts.iterdir()}
     assert {"scorecard.json", "junit.xml", "gl-code-quality-report.json"} <= names
-    assert [c[1] for c in calls if c[0] == "POST"] == ["/api/v4/projects/42/merge_requests/5/notes"]
+    notes = [c[1] for c in calls if c[0] == "POST" and "/statuses/" not in c[1]]
+    assert notes == ["/api/v4/projects/42/merge_requests/5/notes"]

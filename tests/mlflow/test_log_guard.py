@@ -81,10 +81,10 @@ def test_artifacts_are_never_copied_to_a_local_path_the_server_names(
     from mlflow import MlflowClient
 
     target = tmp_path / "runner-folder"
-    MlflowClient(mlflow_env.url).create_experiment("local-artifacts", artifact_location=target.as_uri())
-    result = _check(cli, demo_project, "report:\n  mlflow: {experiment: local-artifacts}\n")
+    MlflowClient(mlflow_env.url).create_experiment("guard-local-artifacts", artifact_location=target.as_uri())
+    result = _check(cli, demo_project, "report:\n  mlflow: {experiment: guard-local-artifacts}\n")
     assert result.exit_code in (0, 1), result.output
     assert not target.exists() or not any(target.rglob("scorecard*")), sorted(target.rglob("*"))
     assert "put the run's artifacts at a local path" in result.output
-    (run,) = _runs(mlflow_env.url, "local-artifacts")
+    (run,) = _runs(mlflow_env.url, "guard-local-artifacts")
     assert run.info.status == "FAILED"  # type: ignore[attr-defined]
