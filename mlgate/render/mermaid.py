@@ -81,7 +81,8 @@ def _axis(values: Sequence[float]) -> tuple[float, float]:
 # Okabe-Ito colours, as in scorecard.html: bars in the colour of the chart's worst status, the line
 # (baseline or limit) black. Set through frontmatter config (theme "base" is the only theme whose
 # variables may change: Mermaid's "Theme Configuration"; xychart's plotColorPalette gives the colours
-# of the series in order). Every Mermaid that draws xychart-beta (v10.6 on) reads frontmatter config.
+# of the series in order). Frontmatter config is read by the Mermaid releases that draw
+# xychart-beta (both arrived in the 10.x series); the rest of the block does not depend on it.
 PALETTE = {Status.PASS: "#009E73", Status.SKIP: "#009E73", Status.WARN: "#E69F00", Status.FAIL: "#D55E00",
            Status.ERROR: "#D55E00"}
 
