@@ -229,7 +229,7 @@ def test_locked_install_is_an_exact_wheel_then_its_hashed_lock(template: str, sp
     version = spec.split("==")[1]
     locks = tmp_path / "site" / "mlgate" / "locks"
     assert calls[0] == ("-I -m pip install --disable-pip-version-check --no-deps --only-binary=:all: "
-                        f"--ignore-installed mlgate=={version}")
+                        f"--ignore-installed --no-cache-dir mlgate=={version}")
     assert calls[1].startswith("-I -c ")
     assert calls[2:] == ["-I -m pip install --disable-pip-version-check --require-hashes --only-binary=:all: "
                          f"-r {locks / lock}"]
