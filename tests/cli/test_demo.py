@@ -78,3 +78,19 @@ def test_demo_never_overwrites_a_folder_that_is_not_an_earlier_demo(
     assert "hint: pass --workdir a new or empty folder" in result.stderr
     assert sorted(p.name for p in mine.iterdir()) == ["mlgate.yaml"]
     assert (mine / "mlgate.yaml").read_text(encoding="utf-8") == "my own project\n"
+
+
+def test_demo_never_writes_through_a_link_named_mlgate_demo(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A repository can commit `mlgate-demo` as a link to any folder, an earlier demo's even.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mlgate-demo").symlink_to(elsewhere)
+    monkeypatch.chdir(work)
+    result = cli(["demo"])
+    assert result.exit_code == 2, result.output
+    assert "mlgate: error: mlgate-demo: is a symbolic link" in result.stderr
+    assert list(elsewhere.iterdir()) == []
