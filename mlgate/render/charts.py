@@ -156,8 +156,8 @@ def slices_panel(gate: GateResult | None) -> BarPanel | None:
                          size_note(c)))
         if line is not None:
             assert lim is not None
-            notes.append(f"{line.label}: a slice fails when the candidate is worse than the baseline on "
-                         f"the same rows by more than {fmt(lim.value)}.")
+            notes.append(f"{line.label}: a slice fails when the candidate is shown to be worse than the "
+                         f"baseline on the same rows by more than {fmt(lim.value)}.")
     metric = next((c.metric for _, c in rows if c.metric), "metric")
     return BarPanel(title=f"Worst slices: change in {metric} vs the baseline (higher is better)",
                     bars=tuple(bars), limit_kind="min", diverging=True, notes=tuple(dict.fromkeys(notes)))

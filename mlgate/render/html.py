@@ -60,6 +60,7 @@ margin:.6em 0}
 summary{cursor:pointer;font-weight:600}
 figure{margin:1em 0;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:8px}
 figcaption{font-weight:600;margin:0 0 4px 4px}
+figure .caption{margin:4px 4px 0;font-size:.85rem;color:var(--muted)}
 svg.chart{display:block;width:100%;min-width:340px;max-width:760px;height:auto}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}
 svg text{font:12px system-ui,"DejaVu Sans",sans-serif;fill:var(--fg)}
@@ -153,19 +154,22 @@ def gate_section(gate: GateResult, rows_limit: int = MAX_ROWS) -> str:
 
 
 def charts_section(charts: ChartSet) -> str:
+    """One figure per chart; under it, how each derived limit was derived (and why a limit is not
+    drawn), so that no line on a chart is left unexplained."""
     if charts.empty:
         return ""
-    figs = []
+    figs: list[tuple[str, str, Sequence[str]]] = []
     if charts.metrics:
-        figs.append(("Performance: candidate vs baseline", svg.metrics_chart(charts.metrics)))
-    figs += [(f"Fairness: {p.title}", svg.bar_chart(p)) for p in charts.fairness]
-    if charts.drift is not None:
-        figs.append(("Drift", svg.bar_chart(charts.drift)))
-    if charts.slices is not None:
-        figs.append(("Slices", svg.bar_chart(charts.slices)))
+        why = [f"{p.metric}: {ln.explanation}" for p in charts.metrics for ln in p.limits if ln.explanation]
+        figs.append(("Performance: candidate vs baseline", svg.metrics_chart(charts.metrics), why))
+    panels = [(f"Fairness: {p.title}", p) for p in charts.fairness]
+    panels += [(cap, p) for cap, p in (("Drift", charts.drift), ("Slices", charts.slices)) if p is not None]
+    figs += [(cap, svg.bar_chart(p), p.notes) for cap, p in panels]
     body = "".join(
-        f'<figure><figcaption>{esc(cap)}</figcaption><div class="scroll">{chart}</div></figure>'
-        for cap, chart in figs
+        f'<figure><figcaption>{esc(cap)}</figcaption><div class="scroll">{chart}</div>'
+        + "".join(f'<p class="caption">{esc(n)}</p>' for n in dict.fromkeys(notes))
+        + "</figure>"
+        for cap, chart, notes in figs
     )
     return f"<section aria-labelledby=charts-h><h2 id=charts-h>Charts</h2>{body}</section>"
 
