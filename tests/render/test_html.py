@@ -138,3 +138,19 @@ def test_escaping_in_charts() -> None:
     svgs = re.findall(r"<svg class=\"chart\".*?</svg>", page, re.S)
     assert svgs and all("<img" not in s and "<script" not in s for s in svgs)
     assert HOSTILE.split(" ")[0] not in "".join(svgs)
+
+
+def test_derivations_from_a_forged_scorecard_are_escaped_in_captions_and_tooltips() -> None:
+    """publish --from-json renders a limit's derivation that the pull request's own run wrote."""
+    from mlgate.result import Limit, LimitKind
+
+    check = Check(name="accuracy vs baseline", status=Status.FAIL, metric="accuracy", value=0.7,
+                  baseline=0.75, threshold=0.01, limit=Limit(LimitKind.MAX_DROP, 0.01, 0.75, HOSTILE))
+    report = Report(gates=(GateResult(name="performance", checks=(check,)),),
+                    provenance=Provenance(config_sha256="0" * 64, inputs={}), mlgate_version="t")
+    page = render_html(report)
+    captions = re.findall(r'<p class="caption">(.*?)</p>', page, re.S)
+    assert captions == ["accuracy: max drop 0.01 → 0.74 = &lt;img src=x onerror=alert(1)&gt; | @octocat #12 "
+                        "`x` **b** ::error::pwn\n[l](http://e.vil)"]
+    chart = page.split('<svg class="chart"')[1]
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in chart  # the tick's tooltip
