@@ -10,8 +10,8 @@ and its packaged copy.
 It also writes the runtime locks the Action installs from (``mlgate/locks/runtime.txt`` for mlgate's
 core dependencies and ``mlgate/locks/runtime-<extra>.txt`` for each extra resolved together with the
 core, shipped as package data): the Action's jobs hold ``pull-requests: write`` and ``statuses: write``,
-and the GitLab components (``templates/check``, ``templates/baseline``), the classic GitLab template and
-the GitHub baseline template install ``mlgate==X`` with ``--no-deps`` and then the lock inside that wheel.
+and the GitLab components (``templates/check``, ``templates/baseline``) and the classic GitLab template
+install ``mlgate==X`` with ``--no-deps`` and then the lock inside that wheel.
 Every wheel of each pinned version is hashed, so one file serves every platform with wheels for it.
 Run it when mlgate's dependency ranges change or to pick up new releases:
 
