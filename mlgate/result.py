@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mlgate import jsonread as jr
 
-# Re-exported: the typed limit is part of the result model.
+# Re-exported: the typed limit and the provenance are part of the result model.
 from mlgate.limit import Limit as Limit
 from mlgate.limit import LimitKind as LimitKind
 from mlgate.limit import limit_from_dict, limit_to_dict
+from mlgate.provenance import Provenance as Provenance
+from mlgate.provenance import provenance_from_dict as provenance_from_dict
+from mlgate.provenance import provenance_to_dict
 
 SCHEMA_VERSION = 1
 
@@ -124,18 +126,6 @@ class GateResult:
 
 
 @dataclass(frozen=True)
-class Provenance:
-    config_sha256: str
-    inputs: Mapping[str, str]
-    git_sha: str | None = None
-    config_path: str | None = None
-    # Registry models (MLflow): URI -> registered model, version, alias, run id, flavor, sha256.
-    models: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    # baseline.artifact: artifact, artifact_id, run_id, run_url, commit, branch, source, how.
-    baseline: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Report:
     gates: tuple[GateResult, ...]
     provenance: Provenance
@@ -191,9 +181,6 @@ CHECK_VALUE_FIELDS = ("metric", "attribute", "group", "value", "baseline", "delt
                       "ci_high", "p_value", "mde", "rows_needed", "family")
 _COUNTS = frozenset({"rows_needed"})
 _TEXTS = frozenset({"metric", "attribute", "group", "family"})
-_HEX = re.compile(r"[0-9a-f]{7,64}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_SHA_TEXT, _COMMIT_TEXT = "a SHA-256 in lowercase hex", "a commit SHA in lowercase hex"
 
 # The reverse of each *_to_dict: `mlgate publish` rebuilds the report from a scorecard.json that
 # another run (the pull request's own code) wrote, so every field is type-checked and a wrong one
@@ -281,30 +268,7 @@ def gate_from_dict(d: dict[str, Any], key: str) -> GateResult:
     )
 
 
-def provenance_from_dict(d: dict[str, Any]) -> Provenance:
-    """Hashes and the commit may hold only hex digits; ``models`` is not read back (not rendered)."""
-    inputs = jr.opt_obj(d, "inputs", "provenance")
-    for name in inputs:
-        jr.hex_str(inputs, name, "provenance.inputs", _SHA256, _SHA_TEXT, optional=False)
-    raw = jr.opt_obj(d, "baseline", "provenance")
-    # provenance.baseline: short plain strings; unknown keys and non-strings are dropped.
-    origin = {k: v[:100] for k in ("artifact", "artifact_id", "run_id", "branch", "source", "commit")
-              if isinstance(v := raw.get(k), str) and v}
-    if "commit" in origin:
-        jr.hex_str(origin, "commit", "provenance.baseline", _HEX, _COMMIT_TEXT, optional=False)
-    return Provenance(
-        # "" (written as such): the error report of a run whose config could not be read.
-        config_sha256=jr.hex_str({**d, "config_sha256": d.get("config_sha256") or None}, "config_sha256",
-                                 "provenance", _SHA256, _SHA_TEXT, optional=True) or "",
-        inputs=dict(inputs),
-        git_sha=jr.hex_str(d, "git_sha", "provenance", _HEX, _COMMIT_TEXT, optional=True),
-        config_path=jr.opt_str(d, "config_path", "provenance"),
-        baseline=origin,
-    )
-
-
 def report_to_dict(report: Report) -> dict[str, Any]:
-    prov = report.provenance
     return {
         "schema_version": SCHEMA_VERSION,
         "mlgate_version": report.mlgate_version,
@@ -315,11 +279,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "config_id": report.config_id,
         **({"notes": list(report.notes)} if report.notes else {}),
         "gates": [gate_to_dict(g) for g in report.gates],
-        "provenance": _clean({
-            "config_sha256": prov.config_sha256, "config_path": prov.config_path, "inputs": dict(prov.inputs),
-            "git_sha": prov.git_sha, **({"models": dict(prov.models)} if prov.models else {}),
-            **({"baseline": dict(prov.baseline)} if prov.baseline else {}),
-        }),
+        "provenance": _clean(provenance_to_dict(report.provenance)),
     }
 
 
