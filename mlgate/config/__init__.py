@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from mlgate.config.data import BaselineSource, DataConfig, ModelSource
-from mlgate.config.gates import (
-    DeepchecksSection,
-    DriftSection,
-    FairnessSection,
-    Gates,
-    PerformanceSection,
-    SchemaSection,
-    SlicesSection,
-)
+from mlgate.config.gates import FairnessSection, PerformanceSection, SlicesSection
+from mlgate.config.gates_data import DeepchecksSection, DriftSection, SchemaSection
 from mlgate.config.loader import LoadedConfig, config_json_schema, load_config, parse_config
+from mlgate.config.registry import Gates, GateSpec
 from mlgate.config.report import ReportConfig
-from mlgate.config.root import Config, SchemaRef
+from mlgate.config.root import Config, SchemaRef, register_gate, unregister_gate
 from mlgate.config.thresholds import MetricThreshold
 from mlgate.metrics_registry import TaskKind
 
@@ -25,6 +19,7 @@ __all__ = [
     "DeepchecksSection",
     "DriftSection",
     "FairnessSection",
+    "GateSpec",
     "Gates",
     "LoadedConfig",
     "MetricThreshold",
@@ -38,4 +33,6 @@ __all__ = [
     "config_json_schema",
     "load_config",
     "parse_config",
+    "register_gate",
+    "unregister_gate",
 ]

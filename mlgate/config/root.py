@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from mlgate.config._base import Section
+from mlgate.config import registry
+from mlgate.config._base import Facts, Section
 from mlgate.config.data import BaselineSource, DataConfig, ModelSource
-from mlgate.config.gates import Gates, SchemaSection
+from mlgate.config.gates_data import SchemaSection
 from mlgate.config.mlflow import MlflowSettings
+from mlgate.config.registry import Gates, GateSpec
 from mlgate.config.report import ReportConfig
-from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, TaskKind
+from mlgate.metrics_registry import TaskKind
+
+# The gates: model is built from the registry (for mypy, its base: the typed accessors).
+if TYPE_CHECKING:
+    GatesModel = Gates
+else:
+    GatesModel = registry.gates_model()
 
 
 class SchemaRef(Section):
@@ -30,7 +38,7 @@ class Config(Section):
     )
     candidate: ModelSource
     baseline: BaselineSource | None = None
-    gates: Gates = Field(default_factory=lambda: Gates())
+    gates: GatesModel = Field(default_factory=lambda: GatesModel())
     report: ReportConfig = Field(default_factory=lambda: ReportConfig())
     mlflow: MlflowSettings | None = Field(None, description="MLflow tracking server settings.")
 
@@ -38,60 +46,27 @@ class Config(Section):
     def _consistent(self) -> Config:
         if self.task is TaskKind.BINARY and self.data.positive is None:
             raise ValueError("@data.positive@required for task 'binary': the positive class value")
-        perf = self.gates.performance
-        if perf is not None:
-            for name in perf.metrics:
-                spec = METRICS[name]
-                if self.task not in spec.tasks:
-                    ok = ", ".join(sorted(n for n, s in METRICS.items() if self.task in s.tasks))
-                    raise ValueError(
-                        f"@gates.performance.metrics.{name}@not defined for task "
-                        f"'{self.task.value}'; use one of: {ok}"
-                    )
-        fair = self.gates.fairness
-        if fair is not None:
-            # Regression has group error gaps only; rates need classes (error_gap_* = regression).
-            for name in fair.metrics:
-                if name.startswith("error_gap_") != (self.task is TaskKind.REGRESSION):
-                    ok = ", ".join(
-                        sorted(
-                            n
-                            for n in FAIRNESS_METRICS
-                            if n.startswith("error_gap_") == (self.task is TaskKind.REGRESSION)
-                        )
-                    )
-                    raise ValueError(
-                        f"@gates.fairness.metrics.{name}@not defined for task "
-                        f"'{self.task.value}'; use one of: {ok}"
-                    )
-        self._check_baseline_needs()
+        base = self.baseline
+        facts = Facts(
+            task=self.task,
+            baseline=base is not None,
+            baseline_rows=base is not None and base.metrics is None,
+        )
+        # What a gate needs of the rest of the config is stated by its section (Section.requires).
+        for spec, section in self.gates.configured():
+            try:
+                section.requires(facts)
+            except ValueError as exc:
+                raise ValueError(_under(f"gates.{spec.name}", str(exc))) from None
         return self
-
-    def _check_baseline_needs(self) -> None:
-        """Thresholds against the baseline, and slices, cannot be evaluated without a baseline."""
-        perf, sl = self.gates.performance, self.gates.slices
-        if perf is not None and self.baseline is None:
-            for name, th in perf.metrics.items():
-                if th.max_drop is not None or th.max_drop_relative is not None:
-                    raise ValueError(
-                        f"@gates.performance.metrics.{name}@max_drop compares with the baseline, but no "
-                        "baseline is configured: set baseline.predictions, baseline.model or baseline.metrics"
-                    )
-        if sl is not None:
-            if self.task not in METRICS[sl.metric].tasks:
-                raise ValueError(f"@gates.slices.metric@not defined for task '{self.task.value}'")
-            if self.baseline is None or self.baseline.metrics is not None:
-                raise ValueError(
-                    "@gates.slices@compares candidate and baseline on the same rows of each slice: "
-                    "set baseline.predictions or baseline.model (stored metrics have no rows)"
-                )
 
     @property
     def schema_gate(self) -> SchemaSection | None:
         """The schema gate's settings when it runs: its ``gates.schema`` section, or the defaults
         when only a top-level ``schema:`` is set (a schema must never be silently not applied)."""
-        if self.gates.schema_ is not None:
-            return self.gates.schema_
+        section = self.gates.get(SchemaSection)
+        if section is not None:
+            return section
         return SchemaSection() if self.schema_ is not None else None
 
     @property
@@ -99,3 +74,32 @@ class Config(Section):
         if self.schema_ is None or isinstance(self.schema_, SchemaRef):
             return self.schema_
         return SchemaRef(path=self.schema_)
+
+
+def _under(key: str, message: str) -> str:
+    """A section's ``@path@message`` error with its path under ``key`` (the loader points at it)."""
+    if message.startswith("@") and "@" in message[1:]:
+        path, text = message[1:].split("@", 1)
+        return f"@{key}.{path}@{text}" if path else f"@{key}@{text}"
+    return f"@{key}@{message}"
+
+
+def register_gate(spec: GateSpec) -> None:
+    """Add a gate to the registry after import (a plugin or a test): the ``gates:`` model and
+    :class:`Config` are rebuilt so the new section validates, in the JSON schema too."""
+    unregister_gate(spec.name)
+    registry.GATES.append(spec)
+    _rebuild()
+
+
+def unregister_gate(name: str) -> None:
+    registry.GATES[:] = [s for s in registry.GATES if s.name != name]
+    _rebuild()
+
+
+def _rebuild() -> None:
+    model = registry.gates_model()
+    field = Config.model_fields["gates"]
+    field.annotation = model
+    field.default_factory = model
+    Config.model_rebuild(force=True)

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config.gates import DRIFT_EFFECT_SIZES, DriftSection
+from mlgate.config.gates_data import DRIFT_EFFECT_SIZES, DriftSection
 from mlgate.result import Check, Limit, LimitKind, Status, Table
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from contextlib import redirect_stderr, redirect_stdout
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config.gates import DeepchecksSection
+from mlgate.config.gates_data import DeepchecksSection
 from mlgate.errors import InputError
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import TaskKind

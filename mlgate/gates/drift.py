@@ -12,7 +12,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from mlgate.config.gates import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn, DriftSection
+from mlgate.config.gates_data import DRIFT_DEFAULT_MAX, DRIFT_EFFECT_SIZES, DriftColumn, DriftSection
 from mlgate.engines.interface import Column, engine_of
 from mlgate.engines.local import LocalColumn
 from mlgate.errors import InputError

@@ -25,11 +25,7 @@ class Gate(ABC, Generic[S]):
     def section(self, config: Config) -> S | None:
         """This gate's settings when the config asks for it (by default its ``gates.<name>``
         section), else None: the gate is not run."""
-        gates = config.gates
-        for key, info in type(gates).model_fields.items():
-            if (info.alias or key) == self.name:
-                return cast("S | None", getattr(gates, key))
-        return None
+        return cast("S | None", config.gates.section(self.name))
 
     def columns(self, section: S, data: DataConfig) -> set[str] | None:
         """The columns of the eval and reference tables this gate reads, besides the label, the id

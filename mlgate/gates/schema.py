@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mlgate.config.gates import SchemaSection
+from mlgate.config.gates_data import SchemaSection
 from mlgate.datatable import DataTable
 from mlgate.engines.interface import DatasetQuery, engine_of
 from mlgate.errors import InputError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlgate.config.gates_data import SchemaSection
 from mlgate.errors import InputError, listing, rows_of
 from mlgate.metrics_registry import TaskKind
 
@@ -91,7 +92,7 @@ def encode_labels(
                 others = sorted(set(others) | (set(s.dropna().astype(str).unique()) - {pos}))[:1]
         if pos not in set(text.unique()) and not others:
             raise InputError(f"{where}: label column '{label}' is empty")
-        schema_gate = cfg.gates.schema_
+        schema_gate = cfg.gates.get(SchemaSection)
         if len(others) > 1 and schema_gate is not None and schema_gate.unknown_labels != "off":
             # The schema gate reports the rows with a third class (and blocks unless set to warn);
             # meanwhile the label is read as positive vs not-positive, one-vs-rest.

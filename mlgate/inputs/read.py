@@ -31,13 +31,13 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
     on wide tables. When a gate may read any column (a schema, drift over ``all`` columns, deepchecks)
     or a model is scored on the default feature set, nothing is pruned: None.
     """
-    from mlgate.gates import REGISTRY
+    from mlgate.gates import registry
 
     models = [s for s in (cfg.candidate, cfg.baseline) if s is not None and getattr(s, "model", None)]
     if models and cfg.data.features is None:
         return None
     names = [cfg.data.label, *([cfg.data.id] if cfg.data.id else []), *(cfg.data.features or ())]
-    for cls in REGISTRY.values():
+    for cls in registry().values():
         gate = cls()
         section = gate.section(cfg)
         if section is None:

@@ -12,9 +12,8 @@ import yaml
 from click.testing import Result
 
 from mlgate.bundle import GateInputs
-from mlgate.config import Config
+from mlgate.config import Config, registry
 from mlgate.config._base import Section
-from mlgate.gates import REGISTRY
 from mlgate.gates.interface import Gate
 from mlgate.result import GateResult
 
@@ -139,7 +138,8 @@ def test_crashing_gate_is_isolated_and_exits_3(
     cli: Cli, demo_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     only_performance(demo_project)
-    monkeypatch.setitem(REGISTRY, "crashing", _Crashing)
+    crashing = registry.GateSpec("crashing", Section, f"{__name__}:_Crashing")
+    monkeypatch.setattr(registry, "GATES", [*registry.GATES, crashing])
     result = check(cli, demo_project)
     assert result.exit_code == 3, result.output
     data = json.loads((demo_project / "report" / "scorecard.json").read_text(encoding="utf-8"))

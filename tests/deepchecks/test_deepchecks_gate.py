@@ -78,7 +78,7 @@ def test_a_condition_that_raises_is_an_error() -> None:
     from deepchecks.tabular import Dataset, Suite
     from deepchecks.tabular.checks import MixedNulls
 
-    from mlgate.config.gates import DeepchecksSection
+    from mlgate.config.gates_data import DeepchecksSection
     from mlgate.gates.deepchecks import fold
 
     check = MixedNulls().add_condition("explodes", lambda value: 1 / 0)

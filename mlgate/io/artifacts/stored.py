@@ -77,7 +77,7 @@ def plan(loaded: LoadedConfig, folder: Path, display: str, eval_sha: str | None)
             raise InputError(f"{display}: {model.name}: only .skops or .onnx models are read from an "
                              "artifact (a pickle would run code)")
         return Plan(display, model=model, saved_by=saved_by)
-    if loaded.config.gates.slices is not None:
+    if loaded.config.gates.section("slices") is not None:
         stored = str(metrics.data_sha256 or "?")[:12]
         now = str(eval_sha or "?")[:12]
         raise InputError(
