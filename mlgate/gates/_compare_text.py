@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mlgate.result import Check, LimitKind, Status
 from mlgate.result import Limit as CheckLimit
-from mlgate.result import LimitKind, Status
 from mlgate.stats.decision import Outcome
 
 if TYPE_CHECKING:
@@ -62,6 +62,34 @@ def against_limits(value: float, lo: float | None, hi: float | None, higher: boo
     if hi is not None:
         return Limit(False, "<=", hi, f"<= {hi:g}")
     return None
+
+
+def absolute_check(
+    metric: str, value: float, lo: float | None, hi: float | None, *, higher: bool, blocking: Status,
+    subject: str | None = None, why: str | None = None, attribute: str | None = None,
+    group: str | None = None,
+) -> Check | None:
+    """The min/max check of one value (a performance metric, a fairness aggregate), or None without a
+    limit; ``subject`` names it in the message (default: the metric), ``why`` follows it."""
+    limit = against_limits(value, lo, hi, higher)
+    if limit is None:
+        return None
+    said = f"{subject or metric} is {fmt(value)}"
+    if why is not None:
+        message = f"{said} ({limit.text}): {why}"
+    else:
+        message = f"{said}, {limit.text}." if limit.broken else f"{said} ({limit.text})."
+    return Check(
+        name=f"{metric} {limit.op} {limit.bound:g}",
+        status=blocking if limit.broken else Status.PASS,
+        metric=metric,
+        attribute=attribute,
+        group=group,
+        value=value,
+        threshold=limit.bound,
+        limit=limit.typed,
+        message=message,
+    )
 
 
 def fmt(x: float | None) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlgate.stats.decision import Outcome, three_zones
+from mlgate.stats.decision import Outcome, judge
 from mlgate.stats.fair_gaps import GroupGap
 
 
@@ -65,29 +65,25 @@ def decide_all(
     out = {}
     for key, rows in by_key.items():
         allowed = plans[key][1]
+        # One rule per group test (stats.decision.judge, on the corrected p-value); the check fails
+        # when some group fails, passes when every group passes, and is inconclusive otherwise.
+        outcomes = [judge(g.test, allowed, rule, alpha, p) for g, p, _ in rows]  # type: ignore[arg-type]
+        failed = [r for r, o in zip(rows, outcomes, strict=True) if o is Outcome.FAIL]
         # The driver: the group most clearly worse (smallest corrected p), ties by the larger worsening.
-        gap, p_adj, p_raw = min(rows, key=lambda r: (_nan_last(r[1]), -r[0].test.estimate))
-        if rule == "margin":
-            outcomes = [three_zones(g.test, allowed, alpha, p_fail=p) for g, p, _ in rows]
-            if Outcome.FAIL in outcomes:
-                outcome = Outcome.FAIL
-            elif all(o is Outcome.PASS for o in outcomes):
-                outcome = Outcome.PASS
-            else:
-                outcome = Outcome.INCONCLUSIVE
-                # Name the group that keeps the check open: the least clearly within the allowance.
-                gap, p_adj, p_raw = max(rows, key=lambda r: _nan_last(r[0].test.p_below(allowed)))
+        gap, p_adj, p_raw = min(failed or rows, key=lambda r: (_nan_last(r[1]), -r[0].test.estimate))
+        if failed:
+            outcome = Outcome.FAIL
+        elif all(o is Outcome.PASS for o in outcomes):
+            outcome = Outcome.PASS
         else:
-            past = [r for r in rows if r[0].test.estimate > allowed + 1e-12]
-            significant = [r for r in past if math.isfinite(r[1]) and r[1] < alpha]
-            if significant:
-                outcome = Outcome.FAIL
-                gap, p_adj, p_raw = min(significant, key=lambda r: r[1])
-            elif past:
-                outcome = Outcome.INCONCLUSIVE
-                gap, p_adj, p_raw = max(past, key=lambda r: r[0].test.estimate)
+            outcome = Outcome.INCONCLUSIVE
+            open_ = [r for r, o in zip(rows, outcomes, strict=True) if o is not Outcome.PASS]
+            # Name the group that keeps the check open: the least clearly within the allowance
+            # (margin), or the one worse by the most (evidence).
+            if rule == "margin":
+                gap, p_adj, p_raw = max(open_, key=lambda r: _nan_last(r[0].test.p_below(allowed)))
             else:
-                outcome = Outcome.PASS
+                gap, p_adj, p_raw = max(open_, key=lambda r: r[0].test.estimate)
         out[key] = Decided(outcome, gap, p_adj, p_raw, family, len(keys))
     return out
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.gates._compare_text import (
-    against_limits,
+    absolute_check,
     fmt,
     power,
     power_text,
@@ -33,26 +33,6 @@ if TYPE_CHECKING:
     from mlgate.config.data import DataConfig
     from mlgate.config.gates import PerformanceSection
     from mlgate.stats.paired import Comparison
-
-
-def absolute_check(
-    metric: str, value: float, lo: float | None, hi: float | None, blocking: Status
-) -> Check | None:
-    """The min/max check of one metric, or None when no absolute limit is configured."""
-    spec = METRICS.get(metric)
-    limit = against_limits(value, lo, hi, spec is None or spec.direction is Direction.HIGHER)
-    if limit is None:
-        return None
-    return Check(
-        name=f"{metric} {limit.op} {limit.bound:g}",
-        status=blocking if limit.broken else Status.PASS,
-        metric=metric,
-        value=value,
-        threshold=limit.bound,
-        limit=limit.typed,
-        message=f"{metric} is {fmt(value)}, {limit.text}." if limit.broken
-        else f"{metric} is {fmt(value)} ({limit.text}).",
-    )
 
 
 def _key(metric: str) -> str:
@@ -91,7 +71,9 @@ class PerformanceGate(Gate["PerformanceSection"]):
                     hint="use more eval rows or another metric",
                 )
             blocking = Status.FAIL if th.severity == "error" else Status.WARN
-            found = absolute_check(metric, value, th.min, th.max, blocking)
+            spec = METRICS.get(metric)
+            higher = spec is None or spec.direction is Direction.HIGHER
+            found = absolute_check(metric, value, th.min, th.max, higher=higher, blocking=blocking)
             if found is not None:
                 checks.append(found)
             if cmp is not None:

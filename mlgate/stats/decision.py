@@ -66,17 +66,40 @@ def decide(
     candidate is worse" (``cmp.p_worse``); ``strict`` uses the interval alone."""
     if allowed is None:
         return Outcome.REPORTED
+    return judge(
+        cmp.test, allowed, rule, alpha(confidence), p,
+        worse_by=cmp.worse_by, worse_by_high=cmp.worse_by_high, p_worse=cmp.p_worse,
+    )
+
+
+def judge(
+    test: DropTest,
+    allowed: float,
+    rule: Rule,
+    alpha: float,
+    p: float | None = None,
+    *,
+    worse_by: float | None = None,
+    worse_by_high: float | None = None,
+    p_worse: float | None = None,
+) -> Outcome:
+    """The rule applied to one test of the drop: the one place the three rules are written (the
+    performance and slices gates call it through :func:`decide`, the fairness gate per group).
+
+    ``worse_by``, ``worse_by_high`` and ``p_worse`` default to the test's estimate, the upper end of its
+    two-sided (1 - 2 alpha) interval and its p-value against zero; a comparison passes its own."""
     if rule == "margin":
-        return three_zones(cmp.test, allowed, alpha(confidence), p)
-    p_value = cmp.p_worse if p is None else p
-    past = cmp.worse_by > allowed + _TOL
+        return three_zones(test, allowed, alpha, p)
+    drop = test.estimate if worse_by is None else worse_by
     if rule == "strict":
-        if cmp.worse_by_high <= allowed + _TOL:
+        high = test.bounds(alpha)[1] if worse_by_high is None else worse_by_high
+        if high <= allowed + _TOL:
             return Outcome.PASS
-        return Outcome.FAIL if cmp.worse_by > 0 else Outcome.UNPROVEN
-    if not past:
+        return Outcome.FAIL if drop > 0 else Outcome.UNPROVEN
+    p_value = p if p is not None else test.p_above(0.0) if p_worse is None else p_worse
+    if not drop > allowed + _TOL:
         return Outcome.PASS
-    if math.isfinite(p_value) and p_value < alpha(confidence):
+    if math.isfinite(p_value) and p_value < alpha:
         return Outcome.FAIL
     return Outcome.INCONCLUSIVE
 
