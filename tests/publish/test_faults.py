@@ -255,3 +255,34 @@ def test_gitlab_rate_limit_reset_is_honoured(server: ForgeServer, forge: Forge, 
     delays: list[float] = []
     result = run(server, tmp_path, target=Target.GITLAB, delays=delays)
     assert result.ok and len(delays) == 1 and 2.0 <= delays[0] <= 5.0 and len(forge.notes) == 1
+
+
+# --------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_prints_one_masked_line_per_failure(server: ForgeServer, forge: Forge, tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+    from tests.publish.test_cli_publish import github_env
+    from tests.publish.test_error_report import scorecard
+
+    # The comment fails (an HTML page for GET /user), the commit status fails (a 500 quoting the
+    # token): two lines, each naming its step, the token masked; the step summary is still written.
+    forge.faults.append(not_json("GET", r"^/api/v3/user$"))
+    forge.faults.append(Fault("POST", r"/statuses/", status=500, body={"message": f"boom {TOKEN}"}))
+    from mlgate.render.json import render_json
+    from mlgate.render.markdown import render_markdown
+
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "scorecard.json").write_text(render_json(make_report()), encoding="utf-8")
+    (report / "scorecard.md").write_text(render_markdown(make_report()), encoding="utf-8")
+    assert scorecard(report)["status"] == "fail"
+    env = github_env(server, tmp_path, token=TOKEN)
+    res = run_cli(["publish", str(report), "--require-publish"], env=env)
+    assert res.exit_code == 3
+    lines = [ln for ln in res.stderr.splitlines() if "publishing failed" in ln]
+    assert len(lines) == 2, res.stderr
+    assert "comment on the pull request" in lines[0] and "not JSON" in lines[0]
+    assert "commit status" in lines[1] and "***" in lines[1]
+    assert TOKEN not in res.output and "hint:" not in res.stderr.replace("(hint:", "")
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").strip()

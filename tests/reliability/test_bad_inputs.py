@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -45,7 +46,9 @@ def test_bad_input(case: Case, demo_project: Path, cli: Any) -> None:
     assert case.culprit in result.output, (
         f"{case.id}: message does not name {case.culprit!r}:\n{result.output}"
     )
-    assert not (demo_project / "report").exists(), "nothing may be half-written"
+    # Nothing half-written: the report is the complete error report, never the previous verdict.
+    data = json.loads((demo_project / "report" / "scorecard.json").read_text(encoding="utf-8"))
+    assert data["status"] == "error" and data["exit_code"] == 2 and case.culprit in data["gates"][0]["error"]
 
 
 def test_unreadable_file(demo_template: Path) -> None:
