@@ -22,6 +22,7 @@ the CLI prints: whatever reached it, no line it returns can be a workflow comman
 
 from __future__ import annotations
 
+import math
 import re
 
 # Unicode bidi controls: ALM, LRM, RLM, LRE..RLO (embeddings and overrides), LRI..PDI (isolates).
@@ -109,3 +110,11 @@ def printable(text: str, *, styles: bool = False, commands: bool = False) -> str
         else:
             out.append(neutralize(line))
     return "\n".join(out)
+
+
+def number(x: float | None, digits: int = 4) -> str:
+    """The one way a number is written in messages and tables: ``digits`` significant digits, and
+    ``n/a`` for a value that is missing, NaN or infinite (a metric undefined on the rows at hand)."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return f"{x:.{digits}g}"

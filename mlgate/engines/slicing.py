@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from mlgate.text import number
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -18,7 +20,7 @@ MISSING = "(missing)"
 
 
 def _fmt_edge(x: float) -> str:
-    return f"{x:.4g}"
+    return number(x)
 
 
 def interval_labels(categories: pd.Index) -> list[str]:

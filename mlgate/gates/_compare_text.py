@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from mlgate.result import Check, LimitKind, Status
 from mlgate.result import Limit as CheckLimit
 from mlgate.stats.decision import Outcome
+from mlgate.text import number
 
 if TYPE_CHECKING:
     from mlgate.stats.paired import Comparison
@@ -92,8 +93,7 @@ def absolute_check(
     )
 
 
-def fmt(x: float | None) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.4g}"
+fmt = number  # one formatter for every number the gates write (mlgate.text.number)
 
 
 def fmt_p(p: float) -> str:

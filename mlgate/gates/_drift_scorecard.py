@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.config.gates_data import DRIFT_EFFECT_SIZES, DriftSection
 from mlgate.result import Check, Limit, LimitKind, Status, Table
+from mlgate.text import number
 
 if TYPE_CHECKING:
     from mlgate.stats.drift import DriftStats
@@ -45,7 +46,7 @@ class Verdict:
         return self.threshold / max(self.p_value if self.p_value is not None else 1.0, 1e-300)
 
 def _fmt(x: float | None) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.3g}"
+    return number(x, 3)
 
 def _sparks(stats: DriftStats) -> tuple[str, str]:
     from mlgate.stats.drift import proportions, sparkline

@@ -218,14 +218,11 @@ def coverage_checks(
     small = [f"{attr.labels[i]} (n={int(st.cand['size'][i, 0])})" for i in np.flatnonzero(~st.include)]
     if small:
         out.append(
-            Check(
-                name="groups too small to judge",
-                status=Status.WARN,
-                attribute=attr.name,
-                group=", ".join(attr.labels[i] for i in np.flatnonzero(~st.include)),
-                details={"min_group_size": gate.min_group_size},
-                message=f"{len(small)} group(s) of {attr.name} below min_group_size {gate.min_group_size}, "
+            _warning(
+                "groups too small to judge", attr.name, [attr.labels[i] for i in np.flatnonzero(~st.include)],
+                f"{len(small)} group(s) of {attr.name} below min_group_size {gate.min_group_size}, "
                 f"shown but not judged: {', '.join(small)}",
+                {"min_group_size": gate.min_group_size},
             )
         )
     used = dict.fromkeys(p for m in metrics for p in fs.METRIC_PARTS[m][1])
@@ -248,12 +245,18 @@ def coverage_checks(
             groups.append(attr.labels[i])
     if notes:
         out.append(
-            Check(
-                name="undefined rates",
-                status=Status.WARN,
-                attribute=attr.name,
-                group=", ".join(dict.fromkeys(groups)),
-                message="; ".join(notes) + " (fairlearn would count it as 0)",
+            _warning(
+                "undefined rates", attr.name, list(dict.fromkeys(groups)),
+                "; ".join(notes) + " (fairlearn would count it as 0)",
             )
         )
     return out
+
+
+def _warning(
+    name: str, attribute: str, groups: list[str], message: str, details: dict[str, int] | None = None
+) -> Check:
+    return Check(
+        name=name, status=Status.WARN, attribute=attribute, group=", ".join(groups),
+        details=details or {}, message=message,
+    )

@@ -12,6 +12,7 @@ from mlgate.gates._fairness_groups import Attribute
 from mlgate.gates._fairness_table import RATE_NAMES
 from mlgate.metrics_registry import TaskKind
 from mlgate.stats import fairness as fs
+from mlgate.text import number
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from mlgate.engines.interface import GroupRows
 
 
-def fmt(x: float | None) -> str:
-    return "undefined" if x is None or not np.isfinite(x) else f"{x:.4g}"
+fmt = number  # one formatter for every number the gates write (mlgate.text.number)
 
 
 @dataclass(frozen=True)

@@ -18,31 +18,31 @@ import numpy as np
 Correction = Literal["holm", "bh", "none"]
 
 
+def _ranked(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """NaN-filled output and the finite p-values' indices, ascending (NaN p-values are left out of the
+    family and stay NaN)."""
+    p = np.asarray(p, dtype="float64")
+    ok = np.flatnonzero(np.isfinite(p))
+    return np.full_like(p, np.nan), ok[np.argsort(p[ok], kind="stable")]
+
+
 def holm(p: np.ndarray) -> np.ndarray:
     """Holm step-down adjusted p-values: max over j <= i of (m - j + 1) p_(j), capped at 1."""
-    p = np.asarray(p, dtype="float64")
-    out = np.full_like(p, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = ok.size
-    if m == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = (m - np.arange(m)) * p[order]
-    out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    out, order = _ranked(p)
+    m = order.size
+    if m:
+        scaled = (m - np.arange(m)) * np.asarray(p, dtype="float64")[order]
+        out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
     return out
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg step-up adjusted p-values: min over j >= i of m p_(j) / j, capped at 1."""
-    p = np.asarray(p, dtype="float64")
-    out = np.full_like(p, np.nan)
-    ok = np.flatnonzero(np.isfinite(p))
-    m = ok.size
-    if m == 0:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = p[order] * m / np.arange(1, m + 1)
-    out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    out, order = _ranked(p)
+    m = order.size
+    if m:
+        scaled = np.asarray(p, dtype="float64")[order] * m / np.arange(1, m + 1)
+        out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
     return out
 
 
