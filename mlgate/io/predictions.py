@@ -51,13 +51,13 @@ def rows_named(positions: Sequence[int] | np.ndarray, where: str, limit: int = M
 
 def duplicate_ids(ids: pd.Series, id_col: str, where: str) -> InputError | None:
     """Repeated ids of a file joined on ``id_col``: which ids, and on which rows."""
-    text = ids.astype(str)
-    dup = text.duplicated(keep=False).to_numpy()
-    if not dup.any():
-        return None
     import numpy as np
 
-    repeated = text[dup]
+    # On the ids as read (no text conversion of a million cells); only the repeats are shown as text.
+    dup = ids.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return None
+    repeated = ids[dup].astype(str)
     values = list(dict.fromkeys(repeated))
     cells = repeated.to_numpy()
     positions = np.flatnonzero(dup)
