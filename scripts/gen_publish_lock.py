@@ -1,17 +1,13 @@
-"""Regenerate the hashed requirements that the privileged publish workflow installs.
+"""Regenerate the hashed locks the Action and the GitLab templates install from.
 
-``templates/github/mlgate-publish.yml`` holds a write token, so it installs nothing unpinned: mlgate
-itself by exact version (wheel only, ``--no-deps``) and the few packages ``mlgate publish`` needs
-(click, httpx, tabulate and their dependencies) from a requirements block with ``--require-hashes``.
-This script resolves that set with pip for the workflow's Python on Linux and takes every wheel's
-sha256 from PyPI's JSON API (https://docs.pypi.org/api/json/), then rewrites the block in the template
-and its packaged copy.
-
-It also writes the runtime locks the Action installs from (``mlgate/locks/runtime.txt`` for mlgate's
+The Action's jobs hold ``pull-requests: write`` and ``statuses: write`` (the publish workflow,
+``command: publish``, too), so they install nothing unpinned: ``mlgate/locks/runtime.txt`` for mlgate's
 core dependencies and ``mlgate/locks/runtime-<extra>.txt`` for each extra resolved together with the
-core, shipped as package data): the Action's jobs hold ``pull-requests: write`` and ``statuses: write``,
-and the GitLab components (``templates/check``, ``templates/baseline``) and the classic GitLab template
-install ``mlgate==X`` with ``--no-deps`` and then the lock inside that wheel.
+core, shipped as package data, plus ``mlgate/locks/build.txt`` for the build backend. The GitLab
+components (``templates/check``, ``templates/baseline``) and the classic GitLab template install
+``mlgate==X`` with ``--no-deps`` and then the lock inside that wheel. This script resolves each set
+with pip for the workflows' Python on Linux and takes every wheel's sha256 from PyPI's JSON API
+(https://docs.pypi.org/api/json/).
 Every wheel of each pinned version is hashed, so one file serves every platform with wheels for it.
 Run it when mlgate's dependency ranges change or to pick up new releases:
 
@@ -30,16 +26,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = [ROOT / "templates/github/mlgate-publish.yml",
-             ROOT / "mlgate/templates_data/github/mlgate-publish.yml"]
-# What `mlgate publish` imports (checked by tests/ci/test_pinning.py, which runs it with only these).
-REQUIREMENTS = ["click>=8.1", "httpx>=0.27", "tabulate>=0.9"]
-PYTHON = "3.12"  # the python-version the template sets up
+PYTHON = "3.12"  # the Action's default python-version
 # Extras with a runtime lock. Not spark (pyspark ships no wheel: the lock installs wheels only),
 # deepchecks (its pins conflict with the core, see docs/gates/deepchecks.md), all, dev.
 LOCKED_EXTRAS = ["ge", "skops", "onnx", "mlflow"]
 LOCKS = ROOT / "mlgate/locks"
-BLOCK = re.compile(r"(<<'EOF'\n)(.*?)(\n *EOF\n)", re.S)
 
 
 def runtime_requirements(extra: str | None) -> list[str]:
@@ -111,16 +102,6 @@ def write_build_lock() -> None:
 
 def main() -> None:
     write_runtime_locks()
-    text = lock_text(REQUIREMENTS)
-    for path in TEMPLATES:
-        old = path.read_text(encoding="utf-8")
-        match = BLOCK.search(old)
-        if match is None:
-            raise SystemExit(f"{path}: no <<'EOF' block")
-        indent = re.match(r" *", match.group(2)).group(0)  # type: ignore[union-attr]
-        body = "\n".join(indent + line for line in text.splitlines())
-        path.write_text(old[: match.start(2)] + body + old[match.end(2):], encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}: {len(text.splitlines())} packages")
 
 
 if __name__ == "__main__":

@@ -184,8 +184,10 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
     """
     meta = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
     assert meta["runs"]["using"] == "composite"
+    payload = {"pull_request": {"number": 7}} if event is None else event
     github = {"action_path": str(action_dir), "token": token, "workspace": str(workspace),
-              "repository": "octo/model", "event_name": event_name, "sha": sha, "ref": ref}
+              "repository": "octo/model", "event_name": event_name, "sha": sha, "ref": ref,
+              "event": payload}
     runner = {"temp": str(tmp), "os": "Linux"}
     ctx: dict[str, Any] = {"github": github, "runner": runner, "steps": {}, "env": {}}
     declared = meta.get("inputs", {})
@@ -196,7 +198,6 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, tmp
         for name, spec in declared.items()
     }
     event_file = tmp / "event.json"
-    payload = {"pull_request": {"number": 7}} if event is None else event
     event_file.write_text(json.dumps(payload), encoding="utf-8")
     base_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "RUNNER_"))},

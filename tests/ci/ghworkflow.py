@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from ghrunner import RUNNER_TOKEN, ActionRun, UsesHandler, run_action
+from ghrunner import EXPR, RUNNER_TOKEN, ActionRun, UsesHandler, evaluate, run_action, truthy
 
 ACTION = "mlgate/mlgate"
 # github.token of a job whose `permissions:` grant no `actions` scope: a server that checks the
@@ -27,6 +27,7 @@ NO_ACTIONS_TOKEN = "ghs_token_without_the_actions_scope_00"
 class JobRun:
     actions: list[ActionRun]
     recorded: list[tuple[str, dict[str, str]]]  # (uses, with) of the steps not executed
+    skipped: bool = False  # the job's `if:` was false for this event: no step ran
 
 
 def run_job(workflow: Path, job: str, *, action_dir: Path, workspace: Path, tmp: Path,
@@ -36,6 +37,15 @@ def run_job(workflow: Path, job: str, *, action_dir: Path, workspace: Path, tmp:
     install, which other tests cover, or publishing to a server the test does not run)."""
     doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     out = JobRun([], [])
+    condition = doc["jobs"][job].get("if")
+    if condition is not None:
+        # A job's `if:` sees the github context (the event payload among it), no steps yet.
+        github = {"event": event.get("event", {}), "event_name": event.get("event_name", "pull_request")}
+        text = EXPR.sub(lambda m: m.group(1), str(condition))
+        if not truthy(evaluate(text, {"github": github}, {"success": True, "failure": False,
+                                                          "always": True, "cancelled": False})):
+            out.skipped = True
+            return out
     # Declared permissions replace the defaults: a scope not listed is none
     # (docs.github.com/actions/writing-workflows/workflow-syntax-for-github-actions#permissions).
     perms = {**(doc.get("permissions") or {}), **(doc["jobs"][job].get("permissions") or {})}

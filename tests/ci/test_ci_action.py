@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from envs import PIP_ENV, ROOT
-from ghrunner import ActionRun, run_action
+from ghrunner import ActionRun, interpolate, run_action
 
 
 def _workspace(tmp_path: Path, demo_project: Path) -> Path:
@@ -189,7 +189,9 @@ def test_action_metadata_is_complete() -> None:
     assert meta["branding"]["icon"] and meta["branding"]["color"]
     steps = meta["runs"]["steps"]
     setup = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python"))
-    assert setup["with"]["cache"] == "pip"
+    # The pip cache for the jobs that check out the repository; none for publish (nothing checked out).
+    for command, cache in (("check", "pip"), ("baseline-save", "pip"), ("publish", "")):
+        assert interpolate(setup["with"]["cache"], {"inputs": {"command": command}}, {}) == cache
     assert "inputs.config" in setup["with"]["cache-dependency-path"]
     assert "requirements" in setup["with"]["cache-dependency-path"]
     for step in meta["runs"]["steps"]:

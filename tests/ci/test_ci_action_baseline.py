@@ -171,11 +171,12 @@ def test_first_pull_request_before_any_merge_gets_a_scorecard_and_a_warning(
                for _, path, _ in servers.state.log)
 
 
-@pytest.mark.parametrize("command", ["baseline", "save; touch pwned", ""])
+@pytest.mark.parametrize("command", ["baseline", "save; touch pwned", "", "publish --pr 8",
+                                     "publish\ntouch pwned", "$(touch pwned)"])
 def test_command_input_is_checked_before_anything_runs(command: str, tmp_path: Path) -> None:
     run = run_action(ROOT, {"command": command}, workspace=tmp_path, tmp=tmp_path, only=("resolve",))
     step = run.step("resolve")
-    assert step.returncode == 2 and "input 'command' must be check or baseline-save" in step.stdout
+    assert step.returncode == 2 and "input 'command' must be check, baseline-save or publish" in step.stdout
     assert step.outputs == {} and not (tmp_path / "pwned").exists()
 
 

@@ -152,23 +152,27 @@ def test_fork_safe_publisher_never_runs_pull_request_code() -> None:
     # contents: read lets the fork-safe publish read the report's merge commit (commits API).
     assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write",
                                   "statuses": "write"}
-    uses = [s["uses"].split("@")[0] for s in job["steps"] if "uses" in s]
-    # No checkout, no local or third-party action that could come from the fork.
-    assert uses == ["actions/setup-python", "actions/download-artifact"]
-    runs = [s["run"] for s in job["steps"] if "run" in s]
-    # mlgate by exact version without dependencies, the rest hashed (tests/ci/test_pinning.py).
-    assert f'--only-binary=:all: --no-deps "mlgate=={__version__}"' in runs[0]
-    assert "--require-hashes" in runs[0]
-    # The status context is named by the workflow, never by the artifact.
-    assert runs[1:] == ['mlgate publish "$REPORT_DIR" --publish github --from-json'
-                        " --status-context mlgate/reported"]
-    download = next(s for s in job["steps"] if "download-artifact" in s.get("uses", ""))
-    # The artifact lands outside the workspace and is read as data only.
+    # No checkout, no local or third-party action that could come from the fork: only mlgate's own
+    # action, of the release the template ships with, and nothing run inline.
+    assert [s.get("uses") for s in job["steps"]] == [f"mlgate/mlgate@v{__version__}"]
+    (step,) = job["steps"]
+    assert step["with"] == {"command": "publish"}
+    # The action downloads the artifact of the triggering run outside the workspace, with the name
+    # the fork-safe workflow uploads, and names the status context itself (never the artifact).
+    action = _load(ROOT / "action.yml")
+    download = next(s for s in action["runs"]["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["if"] == "inputs.command == 'publish'"
     assert download["with"]["path"].startswith("${{ runner.temp }}")
-    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert download["with"]["run-id"] == "${{ inputs.run-id }}"
+    assert action["inputs"]["run-id"]["default"] == "${{ github.event.workflow_run.id }}"
+    assert action["inputs"]["artifact-name"]["default"] == "mlgate-report"
+    publish = next(s for s in action["runs"]["steps"] if s.get("id") == "publish")
+    assert "working-directory" not in publish
+    assert publish["run"].rstrip().endswith('mlgate publish "$MLGATE_REPORT" --publish github --from-json'
+                                            " --status-context mlgate/reported")
     gate = next(s for s in producer["jobs"]["gate"]["steps"] if s.get("id") == "gate")
     assert gate["with"]["publish"] == "none"
-    assert gate["with"]["artifact-name"] == download["with"]["name"]
+    assert gate["with"]["artifact-name"] == action["inputs"]["artifact-name"]["default"]
 
 
 def test_user_templates_pin_this_release() -> None:
