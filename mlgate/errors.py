@@ -58,6 +58,27 @@ class InputError(MlgateError):
     exit_code = 2
 
 
+# What the operating system says about a path the user gave (too long, not a folder, no permission,
+# a loop of links): a problem of that input, not a bug in mlgate (exit 2). Any other OSError (a pipe
+# that broke, a full disk while mlgate writes) keeps its own handling.
+_PATH_ERRNOS = frozenset({"ENAMETOOLONG", "ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "ELOOP",
+                          "ENXIO", "EROFS"})
+
+
+def input_error_from_os(exc: BaseException) -> InputError | None:
+    """The :class:`InputError` for an ``OSError`` about a named path, or ``None`` for anything else."""
+    import errno
+
+    if not isinstance(exc, OSError) or exc.filename is None or exc.errno is None:
+        return None
+    if errno.errorcode.get(exc.errno) not in _PATH_ERRNOS:
+        return None
+    from mlgate.text import quote
+
+    return InputError(f"{quote(str(exc.filename))}: {exc.strerror or 'cannot be used'}",
+                      hint="check the path in mlgate.yaml or on the command line")
+
+
 class PublishError(MlgateError):
     """Publishing the scorecard failed (a warning unless --require-publish, then exit 3)."""
 

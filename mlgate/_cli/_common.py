@@ -137,6 +137,12 @@ def handle_errors(func: F) -> F:
 
             if isinstance(exc, BrokenPipeError) and output_closed():
                 raise  # stdout was closed (`| head`): not a bug; the command group ends quietly
+            from mlgate.errors import input_error_from_os
+
+            if (path_error := input_error_from_os(exc)) is not None:
+                if debug:
+                    echo(traceback.format_exc(), err=True)
+                fail(str(path_error), path_error.exit_code)
             if debug:
                 echo(traceback.format_exc(), err=True)
             fail(
