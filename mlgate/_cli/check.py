@@ -107,7 +107,7 @@ def check(config_path: Path, out: Path, advisory: bool, baseline_dir: Path | Non
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")
         code = publish_report(report, out, markdown, publish_to=publish_to, token=token, pr=pr,
                               require=require_publish, debug=debug,
-                              artifact_url=artifact_url_from_config(config_path))
+                              config_artifact_url=artifact_url_from_config(config_path))
         if code is not None:
             sys.exit(code)
     sys.exit(report.exit_code)

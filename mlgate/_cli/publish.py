@@ -118,6 +118,7 @@ def publish_report(
     require: bool,
     debug: bool,
     artifact_url: str | None = None,
+    config_artifact_url: str | None = None,
     environ: dict[str, str] | None = None,
     computed_here: bool = True,
     status_context: str | None = None,
@@ -125,7 +126,9 @@ def publish_report(
 ) -> int | None:
     """Publish; returns 3 when publishing failed and was required, else None (keep the gate's code).
     ``computed_here``: this process ran the gates (``mlgate check``); ``mlgate publish`` passes
-    False. A report that does not belong to the event's pull request raises PublishRefused (exit 2)."""
+    False. A report that does not belong to the event's pull request raises PublishRefused (exit 2).
+    ``artifact_url`` (``--artifact-url``, the workflow's) wins over the CI run's page, which wins over
+    ``config_artifact_url`` (``report.artifact_url`` in mlgate.yaml, which a pull request edits)."""
     from mlgate.ci import CIContext
     from mlgate.forges import NONE
     from mlgate.publish import PublishRefused, PublishRequest, publish, resolve_target
@@ -148,7 +151,8 @@ def publish_report(
             report=report,
             markdown=markdown,
             report_dir=report_dir,
-            artifact_url=artifact_url or ctx.source_run_url or ctx.run_url,
+            # report.artifact_url only where no CI names a run: a PR cannot put its link in the comment.
+            artifact_url=artifact_url or ctx.source_run_url or ctx.run_url or config_artifact_url,
             computed_here=computed_here,
             status_context=status_context,
             step_summary=step_summary,

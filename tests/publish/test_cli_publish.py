@@ -158,3 +158,25 @@ def test_publish_dir_errors(tmp_path: Path, report_dir: Path) -> None:
     assert run_cli(["publish", str(report_dir)], env=CLEAR).exit_code == 0
     res = run_cli(["publish", str(report_dir), "--require-publish"], env=CLEAR)
     assert res.exit_code == 3 and "no CI detected" in res.output
+
+
+def test_a_cut_comment_links_the_run_not_the_configs_url(
+    demo_project: Path, server: ForgeServer, forge: Forge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.artifact_url comes from mlgate.yaml, which the pull request edits: on CI the cut
+    comment's "full report" link is the run's page, never a URL the pull request chose."""
+    import mlgate.publish.github as github
+
+    config = demo_project / "mlgate.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "report:\n" in text
+    config.write_text(text.replace("report:\n", "report:\n  artifact_url: https://evil.example/phish\n"),
+                      encoding="utf-8")
+    monkeypatch.setattr(github, "GITHUB_COMMENT_LIMIT", 3_000)  # force the cut the limit makes
+    env = github_env(server, tmp_path, token=TOKEN)
+    res = run_cli(["check", "-c", str(config), "-o", str(tmp_path / "rep"), "--publish", "github"], env=env)
+    assert res.exit_code in (0, 1), res.output
+    [comment] = forge.pr_comments(7)
+    assert len(comment["body"]) <= 3_000
+    assert "evil.example" not in comment["body"]
+    assert "https://github.example/octo/repo/actions/runs/99" in comment["body"]
