@@ -32,6 +32,10 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2
 
 
 def _read(path: Path) -> str:
+    from mlgate.paths import refuse_special
+
+    # A named pipe blocks the read forever and a link to /dev/zero never ends (its size says 0).
+    refuse_special(path, "", str(path))
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(
@@ -47,7 +51,7 @@ def _read(path: Path) -> str:
 
 
 def _unescape_md(text: str) -> str:
-    """Inverse of ``render.escape.md`` for the title (zero-width spaces, entities, backslashes)."""
+    """Inverse of ``mlgate.escape.md`` for the title (zero-width spaces, entities, backslashes)."""
     text = text.replace("\u200b", "")
     text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     return html.unescape(text)

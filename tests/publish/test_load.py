@@ -181,3 +181,35 @@ def test_rows_needed_must_be_a_count(tmp_path: Path, value: Any) -> None:
     _write(tmp_path / "rep", data)
     with pytest.raises(InputError, match="rows_needed"):
         load_report_dir(tmp_path / "rep")
+
+
+def _cap_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))  # an endless read fails, not the machine
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_scorecard_that_is_a_pipe_or_a_device_is_refused(tmp_path: Path, kind: str) -> None:
+    """A named pipe blocks the read forever and a link to /dev/zero never ends (its size says 0):
+    both are refused before they are opened. Run in a child with a timeout so old code fails, not hangs."""
+    import os
+    import subprocess
+    import sys
+
+    directory = _write(tmp_path / "rep", _good())
+    target = directory / "scorecard.json"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink("/dev/zero", target)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "mlgate", "publish", str(directory), "--from-json",
+                               "--publish", "none"], capture_output=True, text=True, timeout=60, check=False,
+                              preexec_fn=_cap_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"publish --from-json read a {kind} without end")
+    assert proc.returncode == 2, proc.stderr
+    assert "scorecard.json" in proc.stderr and "not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr
