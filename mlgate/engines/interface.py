@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from mlgate.bundle import LoadedSchema
     from mlgate.datatable import DataTable
-    from mlgate.schema.builtin import DatasetChecks
+    from mlgate.schema.builtin import DatasetChecks, Planned
     from mlgate.schema.findings import Validation
 
 
@@ -99,8 +99,15 @@ class DatasetQuery:
     max_examples: int
 
     def arguments(self) -> dict[str, Any]:
-        """As keyword arguments of the engines' ``dataset_outcome`` functions."""
+        """As keyword arguments of :func:`mlgate.schema.builtin.dataset_outcome`."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def plan(self, columns: Sequence[str]) -> list[Planned]:
+        """The checks to run on a table of these columns (:func:`mlgate.schema.builtin.plan`)."""
+        from mlgate.schema.builtin import plan
+
+        return plan(self.levels, label=self.label, id_col=self.id_col, known_labels=self.known_labels,
+                    classification=self.classification, columns=columns)
 
 
 class Column(ABC):

@@ -61,10 +61,11 @@ class SparkEngine(Engine):
         return pandera_outcome(schema.schema, self.spark_table, max_examples, schema.source)
 
     def dataset_checks(self, query: DatasetQuery, rows: int) -> Validation:
-        from mlgate.engines.spark_schema import dataset_outcome
+        from mlgate.engines.spark_dataset import dataset_outcome
 
         # Spark scans every row in one aggregate: no row batches.
-        return dataset_outcome(self.spark_table, **query.arguments())
+        table = self.spark_table
+        return dataset_outcome(table, query.plan(table.columns), query.max_examples)
 
 
 ENGINE = SparkEngine

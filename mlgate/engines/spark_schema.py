@@ -9,8 +9,8 @@ Spark without collecting a column.
   those example rows (plus the first missing value of each column), each column cast to the dtype the
   whole column has in pandas (an integer column with missing values is float64 there). That gives the
   column presence, the strict column set and the dtype verdicts exactly as on the pandas table.
-- Built-in dataset checks: duplicate ids and pandera ``unique`` as group counts, unknown labels as a
-  row check, a single class as the distinct labels (at most two), empty columns from the missing counts.
+- pandera ``unique`` as group counts. The built-in dataset checks reuse :class:`Scan`
+  (:mod:`mlgate.engines.spark_dataset`).
 
 Missing means null, or NaN in a floating column (pandas' ``isna``), which pandera's checks skip.
 
@@ -20,16 +20,15 @@ pandera's own pyspark backend cross-checks the column checks where it imports
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from mlgate.engines.spark_pandera import disagreement
-from mlgate.engines.spark_stats import FLOAT_TYPES, ORDER, POS, missing
+from mlgate.engines.spark_stats import ORDER, POS, missing
 from mlgate.errors import InputError
-from mlgate.schema.builtin import DatasetChecks
-from mlgate.schema.findings import Finding, Validation, examples_from, plain
+from mlgate.schema.findings import Finding, Validation, examples_from
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,7 +95,6 @@ class RowCheck:
     failing: int = 0
     first: Any = None  # ORDER of the first failing row (from the aggregate)
     orders: tuple[Any, ...] = ()  # ORDER of the example rows
-    severity: str | None = None
     also: tuple[Any, ...] = ()  # ORDER of more rows the small frame needs to fail the check too
 
     @property
@@ -292,61 +290,4 @@ def _nulls(scan: Scan, name: str, text: str) -> RowCheck:
 
 
 def _finding(scan: Scan, check: RowCheck, small: pd.DataFrame) -> Finding:
-    sev = check.severity if check.severity in ("error", "warn") else None
-    return Finding(check.column, check.check, check.text, check.failing, scan.examples(check, small),
-                   sev)  # type: ignore[arg-type]
-
-
-def dataset_outcome(
-    table: SparkTable,
-    *,
-    levels: DatasetChecks,
-    label: str | None,
-    id_col: str | None,
-    known_labels: Collection[str] | None,
-    classification: bool,
-    max_examples: int,
-) -> Validation:
-    """:func:`mlgate.schema.builtin.dataset_outcome` computed in Spark."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    scan = Scan(table, max_examples)
-    n_checks = 0
-    ordered: list[RowCheck | Finding] = []
-    if levels.duplicate_ids != "off" and id_col is not None and id_col in table.columns:
-        n_checks += 1
-        # pandas duplicated(keep="first"): every row after the first of its value (missing included).
-        first = F.min(scan.order).over(Window.partitionBy(F.col(id_col)))
-        later = scan.frame.withColumn(_FIRST, first).where(F.col(scan.order) > F.col(_FIRST)).drop(_FIRST)
-        ordered.append(scan.add(RowCheck(id_col, "duplicate_ids", f"'{id_col}' is unique", later,
-                                         failing=later.count(), severity=levels.duplicate_ids)))
-    labelled = classification and label is not None and label in table.columns
-    if labelled and levels.unknown_labels != "off" and known_labels is not None:
-        assert label is not None
-        n_checks += 1
-        c = F.col(label)
-        fails = c.isNotNull() & ~c.cast("string").isin(sorted(known_labels))
-        if scan.types[label] in FLOAT_TYPES:
-            fails = fails & ~F.isnan(c)
-        ordered.append(scan.add(RowCheck(label, "unknown_labels", f"'{label}' in {sorted(known_labels)}",
-                                         scan.filter(fails), severity=levels.unknown_labels), fails))
-    scan.run()
-    small = scan.small_frame()
-    findings = [_finding(scan, c, small) if isinstance(c, RowCheck) else c for c in ordered]
-    findings = [f for f in findings if f.failing]
-    if labelled and levels.single_class != "off":
-        assert label is not None
-        n_checks += 1
-        c = F.col(label)
-        seen = scan.frame.where(~missing(c, scan.types[label])).select(c).distinct().limit(2).collect()
-        if len(seen) < 2:
-            findings.append(Finding(label, "single_class", f"'{label}' has at least two classes", None,
-                                    ((None, str(plain(seen[0][0]))),) if seen else (), levels.single_class))
-    if levels.empty_columns != "off":
-        n_checks += len(table.columns)
-        findings += [
-            Finding(name, "empty_columns", f"'{name}' has values", None, (), levels.empty_columns)
-            for name in table.columns if scan.nulls[name] == len(table)
-        ]
-    return Validation(len(table), n_checks, tuple(findings))
+    return Finding(check.column, check.check, check.text, check.failing, scan.examples(check, small))
