@@ -15,11 +15,11 @@ import csv
 import io
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.io.columns import present_columns
-from mlgate.io.textcheck import check_text
+from mlgate.io.textcheck import TextSource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,21 +101,14 @@ def unclosed_quote(data: bytes) -> int | None:
     return None
 
 
-def read_csv_bytes(
-    data: bytes,
-    where: str,
-    *,
-    columns: Sequence[str] | None,
-    null_values: Sequence[str],
-    missing: Literal["error", "ignore"] = "error",
-) -> pd.DataFrame:
-    """Decoded CSV bytes -> DataFrame; ``columns`` limits what is converted (see ``read_table``)."""
+def read_csv_bytes(source: TextSource) -> pd.DataFrame:
+    """CSV text -> DataFrame; ``source.columns`` limits what is converted (see ``read_table``)."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    check_text(data, where)
+    data, where, null_values = source.data, source.where, source.null_values
     names = header(data, where)
-    columns = present_columns(names, columns, missing, where)
+    columns = present_columns(names, source.columns, source.missing, where)
 
     def parse(block: int, as_text: Sequence[str] = ()) -> pa.Table:
         return pcsv.read_csv(

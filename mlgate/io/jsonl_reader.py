@@ -8,12 +8,11 @@ listed in ``data.null_values`` are nulls.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
 from mlgate.io.columns import present_columns
-from mlgate.io.textcheck import check_text
+from mlgate.io.textcheck import TextSource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,20 +33,14 @@ def _locate(data: bytes) -> tuple[int, str] | None:
     return None
 
 
-def read_jsonl_bytes(
-    data: bytes,
-    where: str,
-    *,
-    columns: Sequence[str] | None,
-    null_values: Sequence[str],
-    missing: Literal["error", "ignore"] = "error",
-) -> pd.DataFrame:
+def read_jsonl_bytes(source: TextSource) -> pd.DataFrame:
+    """JSON Lines text -> DataFrame; ``source.columns`` limits what is kept (see ``read_table``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.json as pj
 
-    check_text(data, where)
-    body = data.removeprefix(b"\xef\xbb\xbf")
+    where = source.where
+    body = source.data.removeprefix(b"\xef\xbb\xbf")
 
     def parse(schema: pa.Schema | None = None) -> pa.Table:
         try:
@@ -67,10 +60,10 @@ def read_jsonl_bytes(
     names = list(table.column_names)
     if temporal:
         table = parse(pa.schema([pa.field(c, pa.string()) for c in temporal])).select(names)
-    columns = present_columns(names, columns, missing, where)
+    columns = present_columns(names, source.columns, source.missing, where)
     if columns is not None:
         table = table.select(list(columns))
-    nulls = pa.array(list(null_values), pa.string())
+    nulls = pa.array(list(source.null_values), pa.string())
     for i, field in enumerate(table.schema):
         if len(nulls) and pa.types.is_string(field.type):
             col = table.column(i)

@@ -51,18 +51,17 @@ def read_table(
             frame = _read_parquet(p, where, columns, missing)
         else:
             from mlgate.io.sniff import read_text_bytes
+            from mlgate.io.textcheck import TextSource
 
-            data = read_text_bytes(p, sniffed, where)
+            source = TextSource(read_text_bytes(p, sniffed, where), where, columns, null_values, missing)
             if sniffed.kind == "csv":
                 from mlgate.io.csv_reader import read_csv_bytes
 
-                frame = read_csv_bytes(data, where, columns=columns, null_values=null_values, missing=missing)
+                frame = read_csv_bytes(source)
             else:
                 from mlgate.io.jsonl_reader import read_jsonl_bytes
 
-                frame = read_jsonl_bytes(
-                    data, where, columns=columns, null_values=null_values, missing=missing
-                )
+                frame = read_jsonl_bytes(source)
     except InputError:
         raise
     except MemoryError:
@@ -92,8 +91,9 @@ def table_columns(path: Path, where: str) -> list[str]:
 
         return header(data, where)
     from mlgate.io.jsonl_reader import read_jsonl_bytes
+    from mlgate.io.textcheck import TextSource
 
-    return list(read_jsonl_bytes(data, where, columns=None, null_values=(), missing="ignore").columns)
+    return list(read_jsonl_bytes(TextSource(data, where, None, (), "ignore")).columns)
 
 
 def _read_parquet(

@@ -8,6 +8,9 @@ errors here. Line numbers are physical lines (1-based), as an editor shows them.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from mlgate.errors import InputError
 
@@ -51,3 +54,19 @@ def _first_invalid_utf8(data: bytes) -> int:
         except UnicodeDecodeError as exc:
             return max(0, start - pending + exc.start)
     return -1
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """The bytes of a CSV or JSON Lines table, checked as text (:func:`check_text`) before any reader
+    sees them. ``where`` names the file in messages; ``columns`` limits what is converted and
+    ``missing`` says whether an absent one is an error (see ``mlgate.io.tables.read_table``)."""
+
+    data: bytes
+    where: str
+    columns: Sequence[str] | None
+    null_values: Sequence[str]
+    missing: Literal["error", "ignore"] = "error"
+
+    def __post_init__(self) -> None:
+        check_text(self.data, self.where)
