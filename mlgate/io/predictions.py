@@ -33,6 +33,13 @@ def _isin(values: pd.Series, pool: pd.Series) -> pd.Series:
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index)
 
 
+def _not_in(ids: pd.Series, pool: pd.Series) -> tuple[np.ndarray, int, str]:
+    """Where ``ids`` are not in ``pool``: the mask, how many, and the first few of them quoted."""
+    mask = ~_isin(ids, pool).to_numpy()
+    n = int(mask.sum())
+    return mask, n, listing([f"'{v}'" for v in ids[mask].iloc[:MAX_LISTED]], n) if n else ""
+
+
 def _rows(mask: np.ndarray, where: str) -> str:
     """The rows of ``mask`` as a capped list: ``lines 3, 9 and 12 more``."""
     import numpy as np
@@ -95,19 +102,15 @@ def align(
     if dup is not None:
         problems.add(dup)
     eid = eval_ids.astype(str).reset_index(drop=True)
-    unknown = ~_isin(pid, eid).to_numpy()
-    if unknown.any():
-        k = int(unknown.sum())
-        values = listing([f"'{v}'" for v in pid[unknown].iloc[:MAX_LISTED]], k)
+    unknown, k, values = _not_in(pid, eid)
+    if k:
         problems.add(InputError(
             f"{where}: id{'s' if k > 1 else ''} {values} {'are' if k > 1 else 'is'} not in the eval data "
             f"({_rows(unknown, where)}; {k} unknown)",
             hint="the predictions must be made on the same rows as data.eval",
         ))
-    missing = ~_isin(eid, pid).to_numpy()
-    if missing.any():
-        m = int(missing.sum())
-        values = listing([f"'{v}'" for v in eid[missing].iloc[:MAX_LISTED]], m)
+    _, m, values = _not_in(eid, pid)
+    if m:
         problems.add(InputError(
             f"{where}: no prediction for id{'s' if m > 1 else ''} {values} "
             f"({m} eval row{'s' if m > 1 else ''} missing)",
