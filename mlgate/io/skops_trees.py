@@ -63,19 +63,20 @@ def _check_tree(tree: Any, n_features: int, where: str) -> None:
         wrong = split & ((child <= index) | (child >= n))
         if wrong.any():
             i = int(np.argmax(wrong))
-            raise InputError(
-                f"{where}: a decision tree is malformed: node {i} has child {int(child[i])} "
-                f"(children come after their node, below {n})",
-                hint="save the model again with scikit-learn; a hand-edited tree is not loaded",
-            )
+            raise _malformed(where, f"node {i} has child {int(child[i])} (children come after their "
+                             f"node, below {n})")
     out = split & ((feature < 0) | (feature >= n_features))
     if out.any():
         i = int(np.argmax(out))
-        raise InputError(
-            f"{where}: a decision tree is malformed: node {i} splits on feature {int(feature[i])} "
-            f"but the model has {n_features} features",
-            hint="save the model again with scikit-learn; a hand-edited tree is not loaded",
-        )
+        raise _malformed(where, f"node {i} splits on feature {int(feature[i])} but the model has "
+                         f"{n_features} features")
+
+
+def _malformed(where: str, what: str) -> InputError:
+    return InputError(
+        f"{where}: a decision tree is malformed: {what}",
+        hint="save the model again with scikit-learn; a hand-edited tree is not loaded",
+    )
 
 
 def _width(est: Any, where: str) -> int:
