@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import cmarkgfm
@@ -16,7 +15,7 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from mlgate.result import Report
-from tests.conftest import ROOT, require, require_browser
+from tests.conftest import ROOT, require
 from tests.render.browser import CDP, Browser, decode_png
 from tests.render.comment_reports import (
     comment,
@@ -63,15 +62,6 @@ def page_html(markdown: str, css: str) -> str:
         f".markdown-body{{box-sizing:border-box;max-width:{COLUMN}px;padding:16px}}</style></head>"
         f'<body><article class="markdown-body">{body}</article></body></html>'
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    b = Browser(require_browser())
-    try:
-        yield b
-    finally:
-        b.close()
 
 
 @pytest.fixture(scope="module")

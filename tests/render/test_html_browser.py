@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +18,6 @@ from tests.render.sample import sample_report
 pytestmark = pytest.mark.system
 
 VERMILLION, GREEN = (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    b = Browser(require_browser())
-    try:
-        yield b
-    finally:
-        b.close()
 
 
 def load(browser: Browser, path: Path, width: int = 1024, mobile: bool = False) -> CDP:

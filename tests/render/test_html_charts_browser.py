@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import re
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ import pytest
 from mlgate.render.charts import chart_set
 from mlgate.render.html import render_html
 from mlgate.result import Report
-from tests.conftest import require_browser
 from tests.render.browser import CDP, Browser, decode_png
 from tests.render.chart_sample import chart_report
 from tests.render.test_html_browser import load
@@ -41,15 +39,6 @@ TEXTS_JS = """
           row: row ? [...svg.querySelectorAll('g.row')].indexOf(row) : -1};
 })).flat()
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    b = Browser(require_browser())
-    try:
-        yield b
-    finally:
-        b.close()
 
 
 @pytest.fixture(scope="module")
