@@ -112,6 +112,22 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
     echo(f"{filename}:{lineno}: {category.__name__}: {one_line(message)}", err=True)
 
 
+def failure_message(exc: BaseException) -> tuple[str, int]:
+    """(message, exit code) of an error that ends a command: a typed error's own, a path the operating
+    system refused (exit 2), else a bug (exit 3). The CLI prints this and ``check``'s error report says it."""
+    from mlgate.errors import MlgateError, input_error_from_os
+
+    if isinstance(exc, MlgateError):
+        return str(exc), exc.exit_code
+    if (path_error := input_error_from_os(exc)) is not None:
+        return str(path_error), path_error.exit_code
+    return (
+        f"internal error: {type(exc).__name__}: {one_line(exc)}\n"
+        "  this is a bug in mlgate; rerun with --debug and report it",
+        3,
+    )
+
+
 def handle_errors(func: F) -> F:
     """Map typed errors to exit codes 2/3 with one message; tracebacks only with --debug."""
 
@@ -137,19 +153,9 @@ def handle_errors(func: F) -> F:
 
             if isinstance(exc, BrokenPipeError) and output_closed():
                 raise  # stdout was closed (`| head`): not a bug; the command group ends quietly
-            from mlgate.errors import input_error_from_os
-
-            if (path_error := input_error_from_os(exc)) is not None:
-                if debug:
-                    echo(traceback.format_exc(), err=True)
-                fail(str(path_error), path_error.exit_code)
             if debug:
                 echo(traceback.format_exc(), err=True)
-            fail(
-                f"internal error: {type(exc).__name__}: {one_line(exc)}\n"
-                "  this is a bug in mlgate; rerun with --debug and report it",
-                3,
-            )
+            fail(*failure_message(exc))
         return None
 
     return wrapper  # type: ignore[return-value]

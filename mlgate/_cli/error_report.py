@@ -13,26 +13,11 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlgate._cli._common import echo, secret_values
+from mlgate._cli._common import echo, failure_message, secret_values
 from mlgate.text import one_line
 
 if TYPE_CHECKING:
     from mlgate.config import LoadedConfig
-
-
-def failure_message(exc: BaseException) -> tuple[str, int]:
-    """(message, exit code) exactly as the CLI prints and exits (mlgate._cli._common.handle_errors)."""
-    from mlgate.errors import MlgateError, input_error_from_os
-
-    if isinstance(exc, MlgateError):
-        return str(exc), exc.exit_code
-    if (path_error := input_error_from_os(exc)) is not None:
-        return str(path_error), path_error.exit_code
-    return (
-        f"internal error: {type(exc).__name__}: {one_line(exc)}\n"
-        "  this is a bug in mlgate; rerun with --debug and report it",
-        3,
-    )
 
 
 def report_failure(
