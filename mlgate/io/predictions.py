@@ -102,20 +102,17 @@ def align(
     if dup is not None:
         problems.add(dup)
     eid = eval_ids.astype(str).reset_index(drop=True)
-    unknown, k, values = _not_in(pid, eid)
-    if k:
-        problems.add(InputError(
-            f"{where}: id{'s' if k > 1 else ''} {values} {'are' if k > 1 else 'is'} not in the eval data "
-            f"({_rows(unknown, where)}; {k} unknown)",
-            hint="the predictions must be made on the same rows as data.eval",
-        ))
-    _, m, values = _not_in(eid, pid)
-    if m:
-        problems.add(InputError(
-            f"{where}: no prediction for id{'s' if m > 1 else ''} {values} "
-            f"({m} eval row{'s' if m > 1 else ''} missing)",
-            hint="predict every eval row",
-        ))
+    # Both directions of the join: prediction ids the eval data lacks, eval rows with no prediction.
+    for ids, pool, say, hint in (
+        (pid, eid, "id{s} {values} {are} not in the eval data ({rows}; {k} unknown)",
+         "the predictions must be made on the same rows as data.eval"),
+        (eid, pid, "no prediction for id{s} {values} ({k} eval row{s} missing)", "predict every eval row"),
+    ):
+        mask, k, values = _not_in(ids, pool)
+        if k:
+            text = say.format(s="s" if k > 1 else "", are="are" if k > 1 else "is", values=values, k=k,
+                              rows=_rows(mask, where) if "{rows}" in say else "")
+            problems.add(InputError(f"{where}: {text}", hint=hint))
     problems.raise_any()
     # In eval order; the index keeps each row's place in the file, so that later messages name its line.
     pos = pd.Series(range(len(pid)), index=pd.Index(pid)).reindex(pd.Index(eid)).to_numpy()
