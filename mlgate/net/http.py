@@ -14,7 +14,7 @@ import ssl
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -74,6 +74,17 @@ class MaybeStored(ApiError):
 class AlreadyStored(ApiError):
     """A request that failed ambiguously had in fact been stored (``resend_ok`` found it): the
     caller reconciles (updates what it finds) instead of creating it again."""
+
+
+class RequestOptions(TypedDict, total=False):
+    """What a request may carry besides its method and URL (see :meth:`ApiClient.request`)."""
+
+    json: Any
+    params: Mapping[str, Any] | None
+    # Whether repeating the request is harmless; default: by method.
+    idempotent: bool | None
+    # Called after an ambiguous failure of a request that is not idempotent: True when nothing was stored.
+    resend_ok: Callable[[], bool] | None
 
 
 def _local_hint(exc: Exception) -> str | None:
@@ -155,16 +166,7 @@ class ApiClient:
     def _shown(self, url: str) -> str:
         return self.clean(url[len(self.base_url) :].split("?")[0] or "/")
 
-    def request(
-        self,
-        method: str,
-        path_or_url: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        idempotent: bool | None = None,
-        resend_ok: Callable[[], bool] | None = None,
-    ) -> httpx.Response:
+    def request(self, method: str, path_or_url: str, **options: Unpack[RequestOptions]) -> httpx.Response:
         """Send with retries; returns the final response (also 4xx); raises ApiError when giving up.
 
         ``idempotent`` (default: by method) says whether repeating the request is harmless. One that
@@ -173,6 +175,8 @@ class ApiClient:
         :class:`AlreadyStored`, no ``resend_ok`` raises :class:`MaybeStored`."""
         url = self._url(path_or_url)
         shown = f"{method} {self._shown(url)}"
+        json, params, resend_ok = options.get("json"), options.get("params"), options.get("resend_ok")
+        idempotent = options.get("idempotent")
         safe = method.upper() in IDEMPOTENT_METHODS if idempotent is None else idempotent
         start = self._clock()
         attempt = 0
@@ -229,20 +233,11 @@ class ApiClient:
                 raise AlreadyStored(f"{shown}: {reason}, but the server had stored it", status=status)
 
     def json(
-        self,
-        method: str,
-        path_or_url: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        ok: tuple[int, ...] = (200, 201),
-        idempotent: bool | None = None,
-        resend_ok: Callable[[], bool] | None = None,
+        self, method: str, path_or_url: str, *, ok: tuple[int, ...] = (200, 201),
+        **options: Unpack[RequestOptions],
     ) -> Any:
         """Like :meth:`request`, but a status outside ``ok`` is an :class:`ApiError`; returns the JSON."""
-        resp = self.request(
-            method, path_or_url, json=json, params=params, idempotent=idempotent, resend_ok=resend_ok
-        )
+        resp = self.request(method, path_or_url, **options)
         self.expect(resp, method, ok)
         if resp.status_code == 204 or not resp.content:
             return None
