@@ -10,7 +10,7 @@ The row lives here, in a leaf module below ``net`` and ``ci`` (the import layers
 because the token masking and the CI detection read it and must not import the publishers; the
 context reader and the factory are named as ``"module:function"`` and imported only when used, so
 that ``mlgate --version`` stays fast. Adding a forge: its module under ``mlgate/publish/`` (context
-reader and factory) and one :func:`register` call below (docs/architecture.md).
+reader and factory) and one row below, or a :func:`register` call of its own (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -95,25 +95,20 @@ def load(ref: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-register(
-    Forge(
-        target="github",
-        title="GitHub",
-        token_vars=("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN"),
-        detect=lambda env: env.get("GITHUB_ACTIONS") == "true",
-        context="mlgate.ci:github_context",
-        publishers="mlgate.publish.github:publishers",
-    )
-)
-register(
-    Forge(
-        target="gitlab",
-        title="GitLab",
-        token_vars=("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN"),
-        detect=lambda env: env.get("GITLAB_CI") == "true",
-        context="mlgate.ci:gitlab_context",
-        publishers="mlgate.publish.gitlab:publishers",
-        # The job token cannot write notes, but it is a secret all the same.
-        other_secret_vars=("CI_JOB_TOKEN",),
-    )
-)
+def ci_flag(variable: str) -> Callable[[Mapping[str, str]], bool]:
+    """``detect`` for a CI that sets ``variable`` to ``"true"`` in every job."""
+    return lambda environ: environ.get(variable) == "true"
+
+
+# The built-in rows: target, title, token variables (in order of preference), the variable their CI
+# sets to "true", and other secrets of that CI (GitLab's job token cannot write notes, but it is a
+# secret all the same). Each forge's context reader is ``mlgate.ci:<target>_context``, its factory
+# ``mlgate.publish.<target>:publishers``.
+for _target, _title, _tokens, _flag, _others in (
+    ("github", "GitHub", ("MLGATE_GITHUB_TOKEN", "GITHUB_TOKEN"), "GITHUB_ACTIONS", ()),
+    ("gitlab", "GitLab", ("MLGATE_GITLAB_TOKEN", "GITLAB_TOKEN"), "GITLAB_CI", ("CI_JOB_TOKEN",)),
+):
+    register(Forge(target=_target, title=_title, token_vars=_tokens, detect=ci_flag(_flag),
+                   context=f"mlgate.ci:{_target}_context", publishers=f"mlgate.publish.{_target}:publishers",
+                   other_secret_vars=_others))
+del _target, _title, _tokens, _flag, _others

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.ci import CIContext
-from mlgate.forges import Forge
+from mlgate.forges import Forge, ci_flag
 from mlgate.publish.interface import Publisher, PublishError, PublishOutcome, PublishRequest
 from mlgate.publish.registry import token_for
 
@@ -19,7 +19,7 @@ ROW = Forge(
     target="toy",
     title="Toy forge",
     token_vars=("MLGATE_TOY_TOKEN", "TOY_TOKEN"),
-    detect=lambda env: env.get("TOY_CI") == "true",
+    detect=ci_flag("TOY_CI"),
     context="tests.publish.toy_forge:context",
     publishers="tests.publish.toy_forge:publishers",
 )
