@@ -11,7 +11,7 @@ import click
 
 from mlgate._cli._common import echo, handle_errors, make_trust, trust_options
 from mlgate._cli.mlflow_results import log_results
-from mlgate._cli.publish import artifact_url_from_config, publish_options, publish_report
+from mlgate._cli.publish import Publishing, artifact_url_from_config, publish_options, publish_report
 
 if TYPE_CHECKING:
     from mlgate.config import LoadedConfig
@@ -85,7 +85,7 @@ def evaluate(
 @trust_options
 @handle_errors
 def check(config_path: Path, out: Path, advisory: bool, baseline_dir: Path | None, debug: bool,
-          publish_to: str, require_publish: bool, token: str | None, pr: int | None, allow_pickle: bool,
+          publishing: Publishing, allow_pickle: bool,
           allow_outside_repo: bool) -> None:
     """Run every configured gate and write the scorecard."""
     seen: list[LoadedConfig] = []
@@ -100,13 +100,12 @@ def check(config_path: Path, out: Path, advisory: bool, baseline_dir: Path | Non
         from mlgate._cli.error_report import report_failure
 
         report_failure(exc, config_path, out, seen[0] if seen else None, advisory=advisory,
-                       publish_to=publish_to, token=token, pr=pr, debug=debug)
+                       publishing=publishing)
         raise
-    log_results(config_path, report, out, pr, debug=debug)
-    if publish_to != "none":
+    log_results(config_path, report, out, publishing.pr, debug=debug)
+    if publishing.enabled:
         markdown = (out / "scorecard.md").read_text(encoding="utf-8")
-        code = publish_report(report, out, markdown, publish_to=publish_to, token=token, pr=pr,
-                              require=require_publish, debug=debug,
+        code = publish_report(report, out, markdown, publishing,
                               config_artifact_url=artifact_url_from_config(config_path))
         if code is not None:
             sys.exit(code)

@@ -10,6 +10,7 @@ happens here, the original error is what the command reports and exits with.
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from mlgate._cli._common import echo, failure_message, secret_values
 from mlgate.text import one_line
 
 if TYPE_CHECKING:
+    from mlgate._cli.publish import Publishing
     from mlgate.config import LoadedConfig
 
 
@@ -27,10 +29,7 @@ def report_failure(
     loaded: LoadedConfig | None,
     *,
     advisory: bool,
-    publish_to: str,
-    token: str | None,
-    pr: int | None,
-    debug: bool,
+    publishing: Publishing,
 ) -> None:
     """Write the error report to ``out`` (when mlgate may replace it) and publish it."""
     from mlgate.errors import MlgateError
@@ -52,14 +51,13 @@ def report_failure(
             from mlgate.render.markdown import render_markdown
 
             written, markdown = None, render_markdown(report)
-        if publish_to != "none":
+        if publishing.enabled:
             from mlgate._cli.publish import publish_report
 
             # The step summary and the annotation come from the error message itself (_common.fail).
-            publish_report(report, written, markdown, publish_to=publish_to, token=token, pr=pr,
-                           require=False, debug=debug, step_summary=False)
+            publish_report(report, written, markdown, replace(publishing, require=False), step_summary=False)
     except Exception as inner:  # noqa: BLE001 - the original error is the one to report
-        if debug:
+        if publishing.debug:
             echo(traceback.format_exc(), err=True)
         echo(f"mlgate: warning: could not replace the report: {type(inner).__name__}: {one_line(inner)}",
              err=True)

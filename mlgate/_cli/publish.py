@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,8 +48,24 @@ class TargetChoice(click.Choice):  # type: ignore[type-arg]
         pass
 
 
+@dataclass(frozen=True)
+class Publishing:
+    """What :func:`publish_options` parsed: where to publish, with which token, on which pull request."""
+
+    to: str
+    token: str | None
+    pr: int | None
+    require: bool
+    debug: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.to != "none"
+
+
 def publish_options(func: F) -> F:
-    """--publish, --require-publish, --token, --pr (shared by ``check`` and ``publish``)."""
+    """--publish, --require-publish, --token, --pr (shared by ``check`` and ``publish``), handed to the
+    command as one :class:`Publishing` argument, ``publishing``."""
     options = [
         click.option(
             "--publish",
@@ -87,14 +104,17 @@ def publish_options(func: F) -> F:
         from mlgate.errors import ConfigError
         from mlgate.publish.tokens import check_publish_token
 
-        token = kwargs.get("token")
-        register_secret(token)
-        if kwargs.get("publish_to") != "none":
+        publishing = Publishing(
+            to=kwargs.pop("publish_to"), token=kwargs.pop("token"), pr=kwargs.pop("pr"),
+            require=kwargs.pop("require_publish"), debug=bool(kwargs.get("debug")),
+        )
+        register_secret(publishing.token)
+        if publishing.enabled:
             try:
-                check_publish_token(str(kwargs.get("publish_to")), token, os.environ)
+                check_publish_token(publishing.to, publishing.token, os.environ)
             except ConfigError as exc:
                 fail(str(exc), exc.exit_code)
-        return func(*args, **kwargs)
+        return func(*args, publishing=publishing, **kwargs)
 
     wrapped: Any = checked
     for option in reversed(options):
@@ -111,12 +131,8 @@ def publish_report(
     report: Report,
     report_dir: Path | None,
     markdown: str,
+    publishing: Publishing,
     *,
-    publish_to: str,
-    token: str | None,
-    pr: int | None,
-    require: bool,
-    debug: bool,
     artifact_url: str | None = None,
     config_artifact_url: str | None = None,
     environ: dict[str, str] | None = None,
@@ -133,6 +149,7 @@ def publish_report(
     from mlgate.forges import NONE
     from mlgate.publish import PublishRefused, PublishRequest, publish, resolve_target
 
+    publish_to, token, pr, require = publishing.to, publishing.token, publishing.pr, publishing.require
     env = dict(os.environ if environ is None else environ)
     try:
         detected = CIContext.detect(env)
@@ -163,7 +180,7 @@ def publish_report(
     except Exception as exc:  # noqa: BLE001 - publishing must never change the verdict
         from mlgate.errors import MlgateError
 
-        if debug:
+        if publishing.debug:
             _say(traceback.format_exc(), token)
         kind_txt = "" if isinstance(exc, MlgateError) else f"internal error: {type(exc).__name__}: "
         _say(f"mlgate: warning: publishing failed: {kind_txt}{exc}", token)
@@ -233,10 +250,7 @@ def _context_option(ctx: click.Context, param: click.Parameter, value: str | Non
 @handle_errors
 def publish_cmd(
     report_dir: Path,
-    publish_to: str,
-    require_publish: bool,
-    token: str | None,
-    pr: int | None,
+    publishing: Publishing,
     artifact_url: str | None,
     from_json: bool,
     status_context: str | None,
@@ -262,17 +276,6 @@ def publish_cmd(
 
         ctx = CIContext.detect(os.environ)
         markdown = render_markdown(report, artifact_url=artifact_url or ctx.source_run_url or ctx.run_url)
-    code = publish_report(
-        report,
-        report_dir,
-        markdown,
-        publish_to=publish_to,
-        token=token,
-        pr=pr,
-        require=require_publish,
-        debug=debug,
-        artifact_url=artifact_url,
-        computed_here=False,
-        status_context=status_context,
-    )
+    code = publish_report(report, report_dir, markdown, publishing, artifact_url=artifact_url,
+                          computed_here=False, status_context=status_context)
     sys.exit(code or 0)
