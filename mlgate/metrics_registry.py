@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 
 class Direction(str, enum.Enum):
@@ -55,24 +56,32 @@ METRICS: dict[str, MetricSpec] = {
     )
 }
 
-# Fairness aggregates (fairlearn definitions: difference = max - min, ratio = min / max).
+FairnessKind = Literal["difference", "ratio"]
+
+
+def _both(family: str, rates: tuple[str, ...]) -> dict[str, tuple[FairnessKind, tuple[str, ...]]]:
+    return {f"{family}_difference": ("difference", rates), f"{family}_ratio": ("ratio", rates)}
+
+
+# Fairness aggregates, name -> (kind, the per-group rates it compares), in fairlearn's definitions:
+# difference = max - min (lower is better), ratio = min / max (higher is better). Several rates: the
+# worst one counts (fairlearn's equalized_odds_* with agg="worst_case").
+FAIRNESS_PARTS: dict[str, tuple[FairnessKind, tuple[str, ...]]] = {
+    **_both("demographic_parity", ("selection_rate",)),
+    **_both("equalized_odds", ("tpr", "fpr")),
+    **_both("equal_opportunity", ("tpr",)),
+    "predictive_parity_difference": ("difference", ("precision",)),
+    "accuracy_difference": ("difference", ("accuracy",)),
+    "error_gap_mae": ("difference", ("mae",)),
+    # Aequitas's group-metric parities (Saleiro et al. 2018, "Aequitas: a bias and fairness audit
+    # toolkit", arXiv:1811.05577): error rates among the actual negatives / positives (FPR, FNR) and
+    # among the predicted positives / negatives (false discovery and false omission rates).
+    **_both("false_positive_rate", ("fpr",)),
+    **_both("false_negative_rate", ("fnr",)),
+    **_both("false_discovery_rate", ("fdr",)),
+    **_both("false_omission_rate", ("for",)),
+}
 FAIRNESS_METRICS: dict[str, Direction] = {
-    "demographic_parity_difference": Direction.LOWER,
-    "demographic_parity_ratio": Direction.HIGHER,
-    "equalized_odds_difference": Direction.LOWER,
-    "equalized_odds_ratio": Direction.HIGHER,
-    "equal_opportunity_difference": Direction.LOWER,
-    "equal_opportunity_ratio": Direction.HIGHER,
-    "predictive_parity_difference": Direction.LOWER,
-    "accuracy_difference": Direction.LOWER,
-    "error_gap_mae": Direction.LOWER,
-    # Aequitas's parities of error rates (difference: lower is better; ratio <= 1: higher is better).
-    "false_positive_rate_difference": Direction.LOWER,
-    "false_positive_rate_ratio": Direction.HIGHER,
-    "false_negative_rate_difference": Direction.LOWER,
-    "false_negative_rate_ratio": Direction.HIGHER,
-    "false_discovery_rate_difference": Direction.LOWER,
-    "false_discovery_rate_ratio": Direction.HIGHER,
-    "false_omission_rate_difference": Direction.LOWER,
-    "false_omission_rate_ratio": Direction.HIGHER,
+    name: Direction.HIGHER if kind == "ratio" else Direction.LOWER
+    for name, (kind, _) in FAIRNESS_PARTS.items()
 }

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
+
+from mlgate.metrics_registry import FAIRNESS_PARTS, FairnessKind
 
 # The regression side (group error sums) is its own module; re-exported so callers keep one name.
 from mlgate.stats.fair_regression import error_sums as error_sums
@@ -31,32 +32,9 @@ from mlgate.stats.fair_regression import percentile_interval as percentile_inter
 from mlgate.stats.fair_regression import ratio as _ratio
 from mlgate.stats.fair_regression import regression_rates as regression_rates
 
-Kind = Literal["difference", "ratio"]
-
-# name -> (difference or ratio, the per-group rates it compares). Several rates: the worst one counts
-# (fairlearn's equalized_odds_* with agg="worst_case").
-METRIC_PARTS: dict[str, tuple[Kind, tuple[str, ...]]] = {
-    "demographic_parity_difference": ("difference", ("selection_rate",)),
-    "demographic_parity_ratio": ("ratio", ("selection_rate",)),
-    "equalized_odds_difference": ("difference", ("tpr", "fpr")),
-    "equalized_odds_ratio": ("ratio", ("tpr", "fpr")),
-    "equal_opportunity_difference": ("difference", ("tpr",)),
-    "equal_opportunity_ratio": ("ratio", ("tpr",)),
-    "predictive_parity_difference": ("difference", ("precision",)),
-    "accuracy_difference": ("difference", ("accuracy",)),
-    "error_gap_mae": ("difference", ("mae",)),
-    # Aequitas's group-metric parities (Saleiro et al. 2018, "Aequitas: a bias and fairness audit
-    # toolkit", arXiv:1811.05577): error rates among the actual negatives / positives (FPR, FNR) and
-    # among the predicted positives / negatives (false discovery and false omission rates).
-    "false_positive_rate_difference": ("difference", ("fpr",)),
-    "false_positive_rate_ratio": ("ratio", ("fpr",)),
-    "false_negative_rate_difference": ("difference", ("fnr",)),
-    "false_negative_rate_ratio": ("ratio", ("fnr",)),
-    "false_discovery_rate_difference": ("difference", ("fdr",)),
-    "false_discovery_rate_ratio": ("ratio", ("fdr",)),
-    "false_omission_rate_difference": ("difference", ("for",)),
-    "false_omission_rate_ratio": ("ratio", ("for",)),
-}
+# name -> (difference or ratio, the per-group rates it compares): the registry's one table.
+Kind = FairnessKind
+METRIC_PARTS = FAIRNESS_PARTS
 
 # Why a rate can be undefined in a group; used in warnings.
 UNDEFINED_BECAUSE = {
