@@ -90,10 +90,15 @@ class SlicesSection(Section):
     min_size: int = Field(30, ge=1, description="Slices smaller than this are 'too small to judge'.")
     bins: int = Field(4, ge=2, le=20, description="Quantile bins for numeric columns.")
     correction: Literal["holm", "bh", "none"] = Field(
-        "holm", description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg)."
+        "holm",
+        description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg); "
+        "decision strict needs none.",
     )
-    decision: Literal["margin", "evidence"] = Field(
-        "margin", description="Decision rule per slice, as for the performance gate."
+    decision: Literal["margin", "evidence", "strict"] = Field(
+        "margin",
+        description="Decision rule per slice, as for the performance gate: margin (three zones at the "
+        "allowed drop), evidence (a point drop past it, significant against zero) or strict (the whole "
+        "interval must clear the allowed drop; no correction across slices is needed for it).",
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
     n_boot: int = Field(
@@ -140,13 +145,16 @@ class FairnessSection(Section):
         description="Rows whose sensitive value is missing: judged as their own group '(missing)', "
         "or an input error.",
     )
-    decision: Literal["margin", "evidence"] = Field(
+    decision: Literal["margin", "evidence", "strict"] = Field(
         "margin",
         description="Regression vs the baseline, per group against the reference: margin (three zones "
-        "at the allowed worsening) or evidence (worse past the allowance and significant against zero).",
+        "at the allowed worsening), evidence (worse past the allowance and significant against zero) or "
+        "strict (every group's whole interval must clear the allowance; no correction is needed for it).",
     )
     multiplicity: Literal["holm", "bh", "none"] = Field(
-        "holm", description="Correction across attributes x metrics x groups of the regression tests."
+        "holm",
+        description="Correction across attributes x metrics x groups of the regression tests; decision "
+        "strict needs none.",
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
     n_boot: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples (standard errors).")

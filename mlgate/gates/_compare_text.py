@@ -144,6 +144,20 @@ def rule_note(rule: str, confidence: float) -> str:
     return "Decision rule 'strict': the whole interval must stay within the allowed drop (non-inferiority)."
 
 
+def strict_clause(outcome: Outcome, ci: str, high: float, limit: str, change: str = "drop") -> str:
+    """Why the strict rule did not pass (performance, slices, fairness): the pessimistic end ``high``
+    of the interval ``ci`` exceeds ``limit``; a failure when the estimate is worse, else unproven."""
+    if outcome is Outcome.FAIL:
+        return (
+            f"the {ci} allows a {change} of up to {fmt(high)}, more than {limit} "
+            "(decision: strict, non-inferiority not shown)"
+        )
+    return (
+        f"the {ci} still allows a {change} of up to {fmt(high)}, more than {limit} "
+        "(decision: strict): not blocking"
+    )
+
+
 def power(
     cmp: Comparison, allowed: float | None, alpha: float, outcome: Outcome
 ) -> tuple[float | None, int | None]:
@@ -198,20 +212,14 @@ def sentence(
     if outcome is Outcome.FAIL and cmp.worse_by > (allowed or 0.0) and math.isfinite(p) and p < alpha:
         return f"{head}, more than {limit}, and significantly so ({p_label} {fmt_p(p)}, {ci})."
     if outcome is Outcome.FAIL:  # strict rule
-        return (
-            f"{head}; the {ci} allows a drop of up to {fmt(cmp.worse_by_high)}, more than {limit} "
-            "(decision: strict, non-inferiority not shown)."
-        )
+        return f"{head}; {strict_clause(outcome, ci, cmp.worse_by_high, limit)}."
     if outcome is Outcome.INCONCLUSIVE:
         return (
             f"{head}, more than {limit}, but not significantly on {cmp.n} rows ({p_label} {fmt_p(p)}, "
             f"needs < {alpha:.3g}): inconclusive; more eval rows would decide."
         )
     if outcome is Outcome.UNPROVEN:
-        return (
-            f"{head}, but the {ci} still allows a drop of up to {fmt(cmp.worse_by_high)}, more than "
-            f"{limit} (decision: strict): not blocking."
-        )
+        return f"{head}, but {strict_clause(outcome, ci, cmp.worse_by_high, limit)}."
     if outcome is Outcome.REPORTED:
         return f"{head}; no max_drop configured, so the change is reported, not judged."
     return f"{head}, within {limit}."

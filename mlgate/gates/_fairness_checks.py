@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mlgate.gates._compare_text import absolute_check as absolute
-from mlgate.gates._compare_text import worsening_limit
+from mlgate.gates._compare_text import strict_clause, worsening_limit
 from mlgate.gates._fairness_regression import Decided
 from mlgate.gates._fairness_stats import GroupStats, fmt, metric_value
 from mlgate.gates._fairness_table import RATE_NAMES
@@ -137,12 +137,18 @@ def decided_check(
     n_group = int(st.cand["size"][d.group, 0])
     rows = t.rows_needed(allowed, a, n_group) if decided.outcome is Outcome.INCONCLUSIVE else None
     mde = t.mde(allowed, a)
+    limit = f"the allowed worsening {allowed:g}"
     if decided.outcome is Outcome.FAIL:
         status = Status.FAIL if th.severity == "error" else Status.WARN
-        msg = (
-            f"{head}; {what}, worse by {t.estimate:.3g}, beyond the allowed worsening {allowed:g} "
-            f"({ci}; {p_label} {fmt_p(decided.p)}): {why}"
+        because = (
+            f"; {strict_clause(Outcome.FAIL, ci, hi, limit, 'worsening')}"
+            if gate.decision == "strict"
+            else f", beyond {limit} ({ci}; {p_label} {fmt_p(decided.p)})"
         )
+        msg = f"{head}; {what}, worse by {t.estimate:.3g}{because}: {why}"
+    elif decided.outcome is Outcome.UNPROVEN:
+        status = Status.WARN
+        msg = f"{head}; {what}: {strict_clause(Outcome.UNPROVEN, ci, hi, limit, 'worsening')}. {why}"
     elif decided.outcome is Outcome.PASS:
         status = Status.PASS
         msg = (

@@ -10,7 +10,11 @@ multiplicity correction covers (attributes x metrics x groups; Holm 1979 by defa
   otherwise;
 - ``evidence``: fail when some group is worse by more than the allowance and significantly worse
   than the baseline (corrected p against zero < alpha); inconclusive when worse by more without
-  significance; pass otherwise.
+  significance; pass otherwise;
+- ``strict``: **pass** when every group's whole interval lies within the allowance (the pass side of
+  ``margin``), **fail** when some group's interval does not and its worsening is positive, **unproven**
+  (a warning) otherwise. Nothing is corrected: passing is an intersection-union test, and the p-value
+  shown is the driver's against no worsening, unadjusted (as the performance gate shows it).
 """
 
 from __future__ import annotations
@@ -30,13 +34,14 @@ class Decided:
 
     outcome: Outcome
     driver: GroupGap
-    p: float  # corrected p-value of the driver's test
+    p: float  # corrected p-value of the driver's test (strict: its p-value against zero)
     p_raw: float
-    family: str
+    family: str | None  # None: no correction (strict)
     tests: int
 
 
 def _p(gap: GroupGap, allowed: float, rule: str) -> float:
+    """The p-value the rule compares with alpha; for strict, which has none, the one against zero."""
     return gap.test.p_above(allowed if rule == "margin" else 0.0)
 
 
@@ -52,10 +57,11 @@ def decide_all(
     from mlgate.stats.multiple import adjust
 
     keys = [(key, i) for key, (gaps, _) in plans.items() for i in range(len(gaps))]
+    strict = rule == "strict"
     raw = np.array([_p(plans[key][0][i], plans[key][1], rule) for key, i in keys])
-    adjusted = adjust(raw, correction)  # type: ignore[arg-type]
+    adjusted = raw if strict else adjust(raw, correction)  # type: ignore[arg-type]
     label = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no correction"}[correction]
-    family = (
+    family = None if strict else (
         f"{label} across {len(keys)} group-vs-reference tests "
         f"({n_attributes} attribute(s) x {n_metrics} metric(s)) of the fairness gate"
     )
@@ -66,15 +72,22 @@ def decide_all(
     for key, rows in by_key.items():
         allowed = plans[key][1]
         # One rule per group test (stats.decision.judge, on the corrected p-value); the check fails
-        # when some group fails, passes when every group passes, and is inconclusive otherwise.
+        # when some group fails, passes when every group passes, and is inconclusive (strict:
+        # unproven) otherwise.
         outcomes = [judge(g.test, allowed, rule, alpha, p) for g, p, _ in rows]  # type: ignore[arg-type]
         failed = [r for r, o in zip(rows, outcomes, strict=True) if o is Outcome.FAIL]
-        # The driver: the group most clearly worse (smallest corrected p), ties by the larger worsening.
-        gap, p_adj, p_raw = min(failed or rows, key=lambda r: (_nan_last(r[1]), -r[0].test.estimate))
+        # The driver: the group most clearly worse (smallest corrected p), ties by the larger worsening;
+        # strict: the one whose interval reaches furthest (the failing, open or least clear group).
+        if strict:
+            gap, p_adj, p_raw = max(failed or rows, key=lambda r: _nan_last(r[0].test.bounds(alpha)[1]))
+        else:
+            gap, p_adj, p_raw = min(failed or rows, key=lambda r: (_nan_last(r[1]), -r[0].test.estimate))
         if failed:
             outcome = Outcome.FAIL
         elif all(o is Outcome.PASS for o in outcomes):
             outcome = Outcome.PASS
+        elif strict:
+            outcome = Outcome.UNPROVEN
         else:
             outcome = Outcome.INCONCLUSIVE
             open_ = [r for r, o in zip(rows, outcomes, strict=True) if o is not Outcome.PASS]

@@ -4,10 +4,9 @@ Aggregates follow fairlearn's definitions (difference = max - min over groups, r
 equalized odds = the worse of TPR and FPR), optionally against a reference group as Aequitas does.
 Groups smaller than ``min_group_size`` are listed as "too small to judge" and left out of aggregates;
 undefined rates (e.g. TPR with no actual positives) are left out with a warning naming the group.
-Regression against the baseline uses a paired, group-stratified bootstrap of cell counts
-(:mod:`mlgate.stats.fairness`): fail when the metric worsens by more than the allowance and the
-interval of the change excludes "no worsening"; warn (inconclusive) when it worsens by more than the
-allowance but the interval does not exclude it; pass otherwise.
+Regression against the baseline compares each judged group with the reference group, with standard
+errors from a paired, group-stratified bootstrap of cell counts (:mod:`mlgate.stats.fairness`), and
+decides by the configured rule, margin, evidence or strict (:mod:`mlgate.gates._fairness_regression`).
 """
 
 from __future__ import annotations
@@ -107,7 +106,11 @@ class FairnessGate(Gate["FairnessSection"]):
                 ]
         notes = []
         if decided:
-            family = next(iter(decided.values())).family
+            family = next(iter(decided.values())).family or (
+                "none needed (a check passes only when every group's whole interval lies within the "
+                "allowance, an intersection-union test; the p-values shown are against no worsening, "
+                "unadjusted)"
+            )
             notes.append(
                 f"Regression vs the baseline: each judged group against the reference group (the "
                 f"configured one, else the largest), decision rule '{gate.decision}'; multiplicity: "

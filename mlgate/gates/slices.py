@@ -4,7 +4,9 @@ A model can be better overall and much worse for one segment. Each value of a co
 each quantile bin of a numeric one) gets the same paired comparison as the performance gate; slices
 smaller than ``min_size`` are "too small to judge", never failed. Because many slices are tested at
 once, the p-values are adjusted across all judged slices (Holm: family-wise error; Benjamini-Hochberg:
-false discovery rate) before the evidence rule decides. The worst slices are listed first.
+false discovery rate) before the margin or evidence rule decides; the strict rule needs no adjustment
+(a slice passes only when its whole interval is within the allowed drop, and the gate only when every
+slice passes). The worst slices are listed first.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import math
 from typing import TYPE_CHECKING
 
 from mlgate.errors import InputError
-from mlgate.gates._compare_text import fmt, fmt_p, power, power_text, sentence, status_of, worsening_limit
-from mlgate.gates._slice_groups import Slice, build_slices, cell_slices
+from mlgate.gates._compare_text import fmt, fmt_p, rule_note
+from mlgate.gates._slice_groups import CORRECTION_NAMES, Slice, build_slices, cell_slices, judge_slices
 from mlgate.gates.interface import Gate
-from mlgate.metrics_registry import METRICS, Direction
+from mlgate.metrics_registry import METRICS
 from mlgate.result import Check, GateResult, Status, severity
 
 if TYPE_CHECKING:
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
     from mlgate.config.gates import SlicesSection
     from mlgate.stats.paired import Comparison
 
-_CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 # Too-small slices listed one by one per column; the rest are counted in a note.
 _MAX_SMALL_LISTED = 20
 
@@ -37,10 +38,7 @@ class SlicesGate(Gate["SlicesSection"]):
         return set(section.columns)
 
     def run(self, inputs: GateInputs, section: SlicesSection) -> GateResult:
-        import numpy as np
-
-        from mlgate.stats.decision import alpha, decide, rule_p
-        from mlgate.stats.multiple import adjust
+        from mlgate.stats.decision import alpha
         from mlgate.stats.paired import compare
 
         gate = section
@@ -114,64 +112,9 @@ class SlicesGate(Gate["SlicesSection"]):
                 continue
             judged.append((sl, cmp))
 
-        raw = np.array([rule_p(c, gate.max_drop, gate.decision) for _, c in judged])
-        adjusted = adjust(raw, gate.correction)
-        a = alpha(gate.confidence)
-        label = "adjusted p" if gate.correction != "none" else "p"
-        family = f"{_CORRECTION_NAMES[gate.correction]} correction across {len(judged)} judged slices"
-        checks: list[tuple[Check, float]] = []
-        for (sl, cmp), p_adj, p_raw in zip(judged, adjusted, raw, strict=True):
-            outcome = decide(cmp, gate.max_drop, gate.decision, gate.confidence, p=float(p_adj))
-            what = f"{gate.metric} on {sl.column} = {sl.label} ({sl.size} rows)"
-            text = sentence(
-                what,
-                cmp,
-                outcome,
-                gate.max_drop,
-                confidence=gate.confidence,
-                alpha=a,
-                p=float(p_adj),
-                p_label=label,
-                rule=gate.decision,
-            )
-            mde, rows = power(cmp, gate.max_drop, a, outcome)
-            text = power_text(text, mde, rows, outcome)
-            checks.append(
-                (
-                    Check(
-                        name=f"{sl.column} = {sl.label}",
-                        status=status_of(outcome, "error"),
-                        message=text,
-                        metric=gate.metric,
-                        attribute=sl.column,
-                        group=sl.label,
-                        value=cmp.candidate,
-                        baseline=cmp.baseline,
-                        delta=cmp.delta,
-                        threshold=gate.max_drop,
-                        limit=worsening_limit(
-                            METRICS[gate.metric].direction is not Direction.LOWER, gate.max_drop, cmp.baseline
-                        ),
-                        ci_low=cmp.ci_low,
-                        ci_high=cmp.ci_high,
-                        p_value=float(p_adj),
-                        mde=mde,
-                        rows_needed=rows,
-                        family=family,
-                        details={
-                            "rows": int(sl.size),
-                            "p_raw": float(p_raw),
-                            "p_worse": cmp.p_worse,
-                            "outcome": outcome.value,
-                            "worse_by": cmp.worse_by,
-                            "method": cmp.method,
-                        },
-                    ),
-                    cmp.worse_by,
-                )
-            )
+        checks = judge_slices(judged, gate)
         # Worst first: by status, then by how much worse the candidate is on the slice.
-        checks.sort(key=lambda cw: (-severity(cw[0].status), -cw[1]))
+        checks.sort(key=lambda cc: (-severity(cc[0].status), -cc[1].worse_by))
         out = [c for c, _ in checks]
         listed: dict[str, int] = {}
 
@@ -205,16 +148,11 @@ class SlicesGate(Gate["SlicesSection"]):
                     f"< min_size {gate.min_size}).",
                 )
             )
+        a = alpha(gate.confidence)
         notes = [
             f"{len(judged)} slices judged with the paired comparison of {gate.metric} "
-            f"({gate.confidence:.0%} intervals, not adjusted); {_CORRECTION_NAMES[gate.correction]} "
-            f"correction of the p-values across them (the family: all {len(judged)} judged slices), "
-            f"a slice fails when it is worse by more than {fmt(gate.max_drop)} with {label} < {a:.3g}"
-            + (
-                " (decision rule 'margin': the drop beyond the allowed drop is tested)"
-                if gate.decision == "margin"
-                else ""
-            )
+            f"({gate.confidence:.0%} intervals, not adjusted)"
+            + _family_note(gate, len(judged), a)
             + f". Numeric columns are cut into {gate.bins} quantile bins."
         ]
         hopeless = _undecidable(judged, gate.max_drop, gate.decision, gate.correction, a)
@@ -228,16 +166,34 @@ class SlicesGate(Gate["SlicesSection"]):
         return GateResult(
             name=self.name,
             checks=tuple(out),
-            summary=self._summary(out, len(small), gate.metric),
+            summary=self._summary(checks, len(small), gate),
             notes=tuple(notes),
         )
 
     @staticmethod
-    def _summary(checks: list[Check], n_small: int, metric: str) -> str:
-        judged = [c for c in checks if c.status is not Status.SKIP]
+    def _summary(checks: list[tuple[Check, Comparison]], n_small: int, gate: SlicesSection) -> str:
+        metric = gate.metric
+        judged = [c for c, _ in checks]
         failed = [c for c in judged if c.status is Status.FAIL]
         warned = [c for c in judged if c.status is Status.WARN]
         tail = f"; {n_small} too small to judge" if n_small else ""
+        if gate.decision == "strict" and (failed or warned):
+            # The slice whose interval's pessimistic end lies furthest beyond the allowed drop.
+            shown, cmp = max(
+                ((c, cmp) for c, cmp in checks if c.status is not Status.PASS),
+                key=lambda cc: (severity(cc[0].status), cc[1].worse_by_high),
+            )
+            how = (
+                f"{len(failed)} of {len(judged)} slices worse on {metric} and not shown within the allowed "
+                "drop"
+                if failed
+                else f"{len(warned)} of {len(judged)} slices unproven on {metric} (interval not tight enough)"
+            )
+            return (
+                f"{how} (decision: strict); worst: {shown.name} ({fmt(shown.baseline)} → "
+                f"{fmt(shown.value)}, {shown.details.get('rows')} rows, its interval allows a drop of up to "
+                f"{fmt(cmp.worse_by_high)}, more than {fmt(gate.max_drop)}){tail}"
+            )
         if failed:
             worst = failed[0]
             return (
@@ -248,6 +204,33 @@ class SlicesGate(Gate["SlicesSection"]):
         if warned:
             return f"{len(warned)} of {len(judged)} slices inconclusive on {metric}{tail}"
         return f"{len(judged)} slices within the allowed drop on {metric}{tail}"
+
+
+def _family_note(gate: SlicesSection, n: int, a: float) -> str:
+    """How the slices are decided together: the correction of the p-values (margin, evidence) or none
+    needed (strict: every slice must pass)."""
+    if gate.decision == "strict":
+        return (
+            ". "
+            + rule_note("strict", gate.confidence)[:-1]
+            + f"; a slice passes only when its interval lies within the allowed drop {fmt(gate.max_drop)}, "
+            "fails when the candidate is worse on it otherwise, and is unproven (a warning) when it is "
+            f"better but its interval is too wide. No correction across the {n} judged slices is needed "
+            f"(correction: {gate.correction} is not applied): the gate passes only when every slice passes, "
+            "an intersection-union test, so while some slice's true drop is at or beyond the allowed drop "
+            f"the gate passes at most {a:.3g} of the time"
+        )
+    label = "adjusted p" if gate.correction != "none" else "p"
+    return (
+        f"; {CORRECTION_NAMES[gate.correction]} correction of the p-values across them (the family: all {n} "
+        f"judged slices), a slice fails when it is worse by more than {fmt(gate.max_drop)} with {label} "
+        f"< {a:.3g}"
+        + (
+            " (decision rule 'margin': the drop beyond the allowed drop is tested)"
+            if gate.decision == "margin"
+            else ""
+        )
+    )
 
 
 def _undecidable(
