@@ -185,12 +185,13 @@ class SlicesGate(Gate["SlicesSection"]):
             )
             how = (
                 f"{len(failed)} of {len(judged)} slices worse on {metric} and not shown within the allowed "
-                "drop"
+                "drop (decision: strict)"
                 if failed
-                else f"{len(warned)} of {len(judged)} slices unproven on {metric} (interval not tight enough)"
+                else f"{len(warned)} of {len(judged)} slices unproven on {metric} (decision: strict, "
+                "interval not tight enough)"
             )
             return (
-                f"{how} (decision: strict); worst: {shown.name} ({fmt(shown.baseline)} → "
+                f"{how}; worst: {shown.name} ({fmt(shown.baseline)} → "
                 f"{fmt(shown.value)}, {shown.details.get('rows')} rows, its interval allows a drop of up to "
                 f"{fmt(cmp.worse_by_high)}, more than {fmt(gate.max_drop)}){tail}"
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +154,32 @@ def test_json_schema_validates_the_minimum_contract() -> None:
     bad["data"]["lable"] = "x"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, config_json_schema())
+
+
+def with_rules(slices: str, fairness: str) -> str:
+    """VALID with a slices and a fairness gate under the given decision rules."""
+    return VALID + (
+        f"  slices:\n    columns: [region]\n    decision: {slices}\n"
+        f"  fairness:\n    sensitive: [sex]\n    max_regression: 0.02\n    decision: {fairness}\n"
+    )
+
+
+def test_every_comparing_gate_accepts_the_three_decision_rules() -> None:
+    for rule in ("margin", "evidence", "strict"):
+        gates = parse_config(with_rules(rule, rule), "mlgate.yaml").gates
+        assert gates.slices is not None and gates.fairness is not None
+        assert (gates.slices.decision, gates.fairness.decision) == (rule, rule)
+
+
+@pytest.mark.parametrize(
+    ("slices", "fairness", "line", "key"),
+    [("strikt", "strict", 20, "gates.slices.decision"), ("strict", "exact", 24, "gates.fairness.decision")],
+)
+def test_an_unknown_decision_rule_exits_2_naming_the_key(
+    cli: Any, tmp_path: Path, slices: str, fairness: str, line: int, key: str
+) -> None:
+    (tmp_path / "mlgate.yaml").write_text(with_rules(slices, fairness), encoding="utf-8")
+    result = cli(["validate-config", "-c", str(tmp_path / "mlgate.yaml")])
+    assert result.exit_code == 2, result.output
+    assert f"mlgate.yaml:{line}: {key}: Input should be 'margin', 'evidence' or 'strict'" in result.output
+    assert "Traceback" not in result.output
