@@ -14,6 +14,14 @@ from mlgate.config._base import Facts, Section
 from mlgate.config.thresholds import MetricThreshold
 from mlgate.metrics_registry import FAIRNESS_METRICS, METRICS, TaskKind
 
+DecisionRule = Literal["margin", "evidence", "strict"]  # stats.decision.Rule
+# The rules of stats.decision, described once for the gates that compare with the baseline.
+RULES = (
+    "margin: fail when the interval lies above the allowed drop, pass when it lies below, warn "
+    "(inconclusive) otherwise; evidence: fail on a point drop past the allowed drop that is significant "
+    "against zero; strict: the whole interval must clear the allowed drop (it needs no correction)."
+)
+
 
 def _check_names(names: list[str] | tuple[str, ...], known: list[str], what: str) -> None:
     for name in names:
@@ -34,12 +42,7 @@ class PerformanceSection(Section):
         description="Metric name -> thresholds. Names come from the metric registry."
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0, description="Confidence level of the intervals.")
-    decision: Literal["margin", "evidence", "strict"] = Field(
-        "margin",
-        description="margin: fail when the interval lies above the allowed drop, pass when it lies "
-        "below, warn (inconclusive) otherwise; evidence: fail on a point drop past the allowed drop "
-        "that is significant against zero; strict: the whole interval must clear the allowed drop.",
-    )
+    decision: DecisionRule = Field("margin", description=RULES)
     multiplicity: Literal["holm", "bh", "none", "primary"] = Field(
         "holm",
         description="Correction across the metrics compared with the baseline: Holm (family-wise "
@@ -90,15 +93,10 @@ class SlicesSection(Section):
     min_size: int = Field(30, ge=1, description="Slices smaller than this are 'too small to judge'.")
     bins: int = Field(4, ge=2, le=20, description="Quantile bins for numeric columns.")
     correction: Literal["holm", "bh", "none"] = Field(
-        "holm",
-        description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg); "
-        "decision strict needs none.",
+        "holm", description="Family-wise error control across slices (Holm) or FDR (Benjamini-Hochberg)."
     )
-    decision: Literal["margin", "evidence", "strict"] = Field(
-        "margin",
-        description="Decision rule per slice, as for the performance gate: margin (three zones at the "
-        "allowed drop), evidence (a point drop past it, significant against zero) or strict (the whole "
-        "interval must clear the allowed drop; no correction across slices is needed for it).",
+    decision: DecisionRule = Field(
+        "margin", description=f"Per slice, as for the performance gate. {RULES}"
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
     n_boot: int = Field(
@@ -145,16 +143,13 @@ class FairnessSection(Section):
         description="Rows whose sensitive value is missing: judged as their own group '(missing)', "
         "or an input error.",
     )
-    decision: Literal["margin", "evidence", "strict"] = Field(
+    decision: DecisionRule = Field(
         "margin",
-        description="Regression vs the baseline, per group against the reference: margin (three zones "
-        "at the allowed worsening), evidence (worse past the allowance and significant against zero) or "
-        "strict (every group's whole interval must clear the allowance; no correction is needed for it).",
+        description="Regression vs the baseline, per group against the reference; the allowed drop is "
+        f"the allowed worsening. {RULES}",
     )
     multiplicity: Literal["holm", "bh", "none"] = Field(
-        "holm",
-        description="Correction across attributes x metrics x groups of the regression tests; decision "
-        "strict needs none.",
+        "holm", description="Correction across attributes x metrics x groups of the regression tests."
     )
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
     n_boot: int = Field(1000, ge=100, le=100_000, description="Bootstrap resamples (standard errors).")
