@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import cast
 
 import numpy as np
-from scipy.stats import rankdata
 
 from mlgate.errors import InputError
 from mlgate.metrics_registry import METRICS, TaskKind
+from mlgate.stats.delong import tie_groups
 
 _EPS64 = float(np.finfo(np.float64).eps)
 
@@ -62,8 +62,12 @@ def binary_auc(y: np.ndarray, s: np.ndarray) -> float:
     n0 = y.size - n1
     if n1 == 0 or n0 == 0:
         return float("nan")
-    ranks = rankdata(s)
-    return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0))
+    # The positives' rank sum from one sort: each group of equal scores has the average of its ranks
+    # (numpy only: scipy.stats alone would add ~45 MiB and a fifth of a second to every run).
+    groups = tie_groups(np.asarray(y == 1), s)
+    average_rank = np.cumsum(groups.cnt_g) - (groups.cnt_g - 1.0) / 2.0
+    rank_sum = float(groups.pos_g @ average_rank)
+    return (rank_sum - n1 * (n1 + 1) / 2.0) / (n1 * n0)
 
 
 def average_precision(y: np.ndarray, s: np.ndarray) -> float:

@@ -111,3 +111,23 @@ def test_binary_property(rows: list[tuple[int, int, float]]) -> None:
         assert compute("average_precision", TaskKind.BINARY, y, p, s, 2) == pytest.approx(
             skm.average_precision_score(y, s)
         )
+
+
+@pytest.mark.parametrize("levels", [2, 3, 10])
+def test_roc_auc_with_many_tied_scores(levels: int) -> None:
+    # Coarse scores make most rows ties: the average-rank rule must match scikit-learn's trapezoids.
+    rng = np.random.default_rng(levels)
+    for n in (3, 17, 500):
+        y = rng.integers(0, 2, n)
+        y[:2] = [0, 1]
+        s = rng.integers(0, levels, n) / levels
+        auc = compute("roc_auc", TaskKind.BINARY, y, y, s, 2)
+        assert auc == pytest.approx(skm.roc_auc_score(y, s), abs=1e-12)
+        k = 3
+        ym = rng.integers(0, k, n)
+        ym[:k] = range(k)
+        sm = rng.integers(1, levels + 1, (n, k)).astype("float64")
+        sm /= sm.sum(axis=1, keepdims=True)
+        assert compute("roc_auc", TaskKind.MULTICLASS, ym, ym, sm, k) == pytest.approx(
+            skm.roc_auc_score(ym, sm, multi_class="ovr", average="macro"), abs=1e-12
+        )
