@@ -20,6 +20,7 @@ from mlgate.limit import limit_from_dict, limit_to_dict
 from mlgate.provenance import Provenance as Provenance
 from mlgate.provenance import provenance_from_dict as provenance_from_dict
 from mlgate.provenance import provenance_to_dict
+from mlgate.views import LEGACY, ChartKind
 
 SCHEMA_VERSION = 1
 
@@ -107,6 +108,8 @@ class GateResult:
     error_kind: ErrorKind | None = None
     skipped_reason: str | None = None
     duration_s: float = 0.0
+    # The chart its results are drawn as (the gate's ``chart``); None: no chart.
+    chart: ChartKind | None = None
 
     @property
     def status(self) -> Status:
@@ -247,6 +250,8 @@ def gate_to_dict(g: GateResult) -> dict[str, Any]:
         gd["notes"] = list(g.notes)
     if g.tables:
         gd["tables"] = [table_to_dict(t) for t in g.tables]
+    if g.chart is not None:
+        gd["chart"] = g.chart.value
     return _clean(gd)  # type: ignore[no-any-return]
 
 
@@ -254,8 +259,9 @@ def gate_from_dict(d: dict[str, Any], key: str) -> GateResult:
     kind = jr.opt_str(d, "error_kind", key)
     checks = jr.lst(d.get("checks", []), f"{key}.checks")
     tables = jr.lst(d.get("tables", []), f"{key}.tables")
+    name = jr.string(d, "name", key)
     return GateResult(
-        name=jr.string(d, "name", key),
+        name=name,
         checks=tuple(check_from_dict(jr.obj(c, f"{key}.checks[{i}]"), f"{key}.checks[{i}]")
                      for i, c in enumerate(checks)),
         summary=jr.string(d, "summary", key, default=""),
@@ -265,6 +271,7 @@ def gate_from_dict(d: dict[str, Any], key: str) -> GateResult:
         error=jr.opt_str(d, "error", key),
         error_kind=jr.choice(d, "error_kind", key, ErrorKind) if kind else None,
         skipped_reason=jr.opt_str(d, "skipped_reason", key),
+        chart=jr.choice(d, "chart", key, ChartKind) if "chart" in d else LEGACY.get(name),
     )
 
 

@@ -108,7 +108,7 @@ def run_gate(gate: Gate[Any], inputs: GateInputs, section: Section) -> GateResul
             error_kind=ErrorKind.INTERNAL,
             summary="crashed (a bug in mlgate; please report it)",
         )
-    return GateResult(**{**result.__dict__, "duration_s": time.perf_counter() - start})
+    return GateResult(**{**result.__dict__, "duration_s": time.perf_counter() - start, "chart": gate.chart})
 
 
 def run(

@@ -22,6 +22,7 @@ from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, GateResult, Limit, LimitKind, Status
 from mlgate.text import one_line, quote
+from mlgate.views import ChartKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +76,7 @@ def decide(
 
 class DriftGate(Gate[DriftSection]):
     name = "drift"
+    chart = ChartKind.COLUMNS
 
     def columns(self, section: DriftSection, data: DataConfig) -> set[str] | None:
         if section.columns == "all":

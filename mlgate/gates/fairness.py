@@ -26,6 +26,7 @@ from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import TaskKind
 from mlgate.result import Check, GateResult, Status
 from mlgate.stats.fair_gaps import GroupGap
+from mlgate.views import ChartKind
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
@@ -41,6 +42,7 @@ DEFAULT_METRICS = {
 
 class FairnessGate(Gate["FairnessSection"]):
     name = "fairness"
+    chart = ChartKind.GROUPS
 
     def columns(self, section: FairnessSection, data: DataConfig) -> set[str]:
         return {*needed_columns(section), *(section.reference_group or {})}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from mlgate.config._base import Section
 from mlgate.result import GateResult
+from mlgate.views import ChartKind
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
@@ -21,6 +22,8 @@ class Gate(ABC, Generic[S]):
     """Subclasses set ``name`` and implement :meth:`run`; raising :class:`InputError` -> exit 2."""
 
     name: ClassVar[str]
+    #: The chart its results are drawn as (:mod:`mlgate.views`); None: none.
+    chart: ClassVar[ChartKind | None] = None
 
     def section(self, config: Config) -> S | None:
         """This gate's settings when the config asks for it (by default its ``gates.<name>``

@@ -26,6 +26,7 @@ from mlgate.gates._performance_family import corrected, family_of
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS, Direction, TaskKind
 from mlgate.result import Check, GateResult, Status
+from mlgate.views import ChartKind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +43,7 @@ def _key(metric: str) -> str:
 
 class PerformanceGate(Gate["PerformanceSection"]):
     name = "performance"
+    chart = ChartKind.METRICS
 
     def columns(self, section: PerformanceSection, data: DataConfig) -> set[str]:
         return set()  # the label and the predictions only

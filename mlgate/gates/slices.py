@@ -20,6 +20,7 @@ from mlgate.gates._slice_groups import CORRECTION_NAMES, Slice, build_slices, ce
 from mlgate.gates.interface import Gate
 from mlgate.metrics_registry import METRICS
 from mlgate.result import Check, GateResult, Status, severity
+from mlgate.views import ChartKind
 
 if TYPE_CHECKING:
     from mlgate.bundle import GateInputs
@@ -33,6 +34,7 @@ _MAX_SMALL_LISTED = 20
 
 class SlicesGate(Gate["SlicesSection"]):
     name = "slices"
+    chart = ChartKind.SLICES
 
     def columns(self, section: SlicesSection, data: DataConfig) -> set[str]:
         return set(section.columns)

@@ -26,13 +26,15 @@ from mlgate.render.chart_model import ChartSet as ChartSet
 from mlgate.render.chart_model import MetricPoint as MetricPoint
 from mlgate.render.charts_fairness import fairness_panels
 from mlgate.result import Check, GateResult, LimitKind, Report, Status
+from mlgate.views import ChartKind
 
 MAX_SLICES = 10
 
 
-def _gate(report: Report, name: str) -> GateResult | None:
+def _gate(report: Report, kind: ChartKind) -> GateResult | None:
+    """The first gate drawn as ``kind`` that ran (the gate declares its chart, mlgate.views)."""
     for g in report.gates:
-        if g.name == name and g.error is None and g.skipped_reason is None:
+        if g.chart is kind and g.error is None and g.skipped_reason is None:
             return g
     return None
 
@@ -168,8 +170,8 @@ _WORSENING = (LimitKind.MAX_DROP, LimitKind.MAX_INCREASE)
 
 def chart_set(report: Report) -> ChartSet:
     return ChartSet(
-        metrics=metric_points(_gate(report, "performance")),
-        fairness=fairness_panels(_gate(report, "fairness")),
-        drift=drift_panel(_gate(report, "drift")),
-        slices=slices_panel(_gate(report, "slices")),
+        metrics=metric_points(_gate(report, ChartKind.METRICS)),
+        fairness=fairness_panels(_gate(report, ChartKind.GROUPS)),
+        drift=drift_panel(_gate(report, ChartKind.COLUMNS)),
+        slices=slices_panel(_gate(report, ChartKind.SLICES)),
     )

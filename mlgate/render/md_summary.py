@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from mlgate.escape import md
 from mlgate.render.md_table import ICONS, delta, interval, short_num, status_cell, table
 from mlgate.result import Check, GateResult, Report, Status, worst
+from mlgate.views import ChartKind
 
-# The gate whose metric checks make the headline table (candidate vs baseline, per metric).
-HEADLINE_GATE = "performance"
+# The headline table is the metric checks of the gate drawn as candidate vs baseline per metric.
+HEADLINE_CHART = ChartKind.METRICS
 MAX_HEADLINE_ROWS = 12
 MAX_LIST = 10  # blocking / warning lines before "… and N more"
 LINE = 84  # characters of a list line, about one line of a comment at 1,280 px
@@ -121,7 +122,7 @@ def warning_lines(report: Report, limit: int = MAX_LIST) -> list[str]:
 def headline_table(report: Report) -> str:
     """One row per metric of the performance gate: the candidate, the baseline, the paired change
     with its interval and minimum detectable effect, and the metric's decision (its worst check)."""
-    gate = next((g for g in report.gates if g.name == HEADLINE_GATE and g.error is None), None)
+    gate = next((g for g in report.gates if g.chart is HEADLINE_CHART and g.error is None), None)
     if gate is None:
         return ""
     by_metric: dict[str, list[Check]] = {}

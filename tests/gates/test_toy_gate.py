@@ -18,6 +18,7 @@ from mlgate.config._base import Facts, Section
 from mlgate.config.data import DataConfig
 from mlgate.gates.interface import Gate
 from mlgate.result import Check, GateResult, Status
+from mlgate.views import ChartKind
 
 
 class ToySection(Section):
@@ -33,6 +34,8 @@ class ToySection(Section):
 
 class ToyGate(Gate[ToySection]):
     name = "toy"
+    # Drawn like the performance gate's metrics: no renderer names the toy gate.
+    chart = ChartKind.METRICS
 
     def columns(self, section: ToySection, data: DataConfig) -> set[str] | None:
         return {section.column}
@@ -40,7 +43,8 @@ class ToyGate(Gate[ToySection]):
     def run(self, inputs: GateInputs, section: ToySection) -> GateResult:
         mean = float(inputs.eval.frame[section.column].astype(float).mean())
         status = Status.PASS if mean <= section.max_mean else Status.FAIL
-        check = Check(name=f"mean of {section.column}", status=status, value=mean, threshold=section.max_mean)
+        check = Check(name=f"mean of {section.column}", status=status, metric=f"mean_{section.column}",
+                      value=mean, threshold=section.max_mean)
         return GateResult(name=self.name, checks=(check,), summary=f"mean {mean:.2f}")
 
 
@@ -79,6 +83,19 @@ def test_a_registered_gate_runs_on_the_scorecard(
     assert gate["checks"][0]["name"] == "mean of age"
     assert 18 < gate["checks"][0]["value"] < 80  # the German Credit applicants' ages
     assert "toy" in (demo_project / "report" / "scorecard.md").read_text(encoding="utf-8")
+
+
+def test_a_registered_gate_gets_the_chart_it_declares(toy: None, demo_project: Path, cli: Any) -> None:
+    _only_toy(demo_project, column="age", max_mean=100.0)
+    result, card = _check(demo_project, cli)
+    assert result.exit_code == 0, result.output
+    assert card["gates"][0]["chart"] == "metrics"
+    html = (demo_project / "report" / "scorecard.html").read_text(encoding="utf-8")
+    markdown = (demo_project / "report" / "scorecard.md").read_text(encoding="utf-8")
+    # The metrics chart of the HTML report, and the headline metrics table of the comment.
+    svgs = [part.split("</svg>", 1)[0] for part in html.split("<svg")[1:]]
+    assert any("mean_age" in svg for svg in svgs)
+    assert any(line.startswith("| mean\\_age | 35.") for line in markdown.splitlines()), markdown
 
 
 def test_its_section_is_validated_with_key_paths(toy: None, demo_project: Path, cli: Any) -> None:

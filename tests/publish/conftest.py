@@ -12,6 +12,7 @@ from mlgate.publish.http import RetryPolicy
 from mlgate.publish.interface import PublishRequest
 from mlgate.render.markdown import render_markdown
 from mlgate.result import Check, GateResult, Provenance, Report, Status, Table
+from mlgate.views import ChartKind
 from tests.conftest import require
 from tests.publish.forge_server import Forge, ForgeServer, User
 from tests.publish.forge_specs import GITHUB_SPEC
@@ -80,7 +81,9 @@ def make_report(
     )
     return Report(
         gates=(
-            GateResult(name="performance", checks=checks, summary="performance summary", tables=(table,)),
+            GateResult(chart=ChartKind.METRICS, name="performance", checks=checks,
+                       summary="performance summary",
+                       tables=(table,)),
         ),
         provenance=Provenance(config_sha256="a" * 64, inputs={}, git_sha=SHA, config_path="mlgate.yaml"),
         mlgate_version="0.1.0",

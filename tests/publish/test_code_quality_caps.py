@@ -13,6 +13,7 @@ import re
 
 from mlgate.publish.local import code_quality
 from mlgate.result import Check, GateResult, Provenance, Report, Status
+from mlgate.views import ChartKind
 
 BIG = 300_000
 MAX_QUALITY_ISSUES = 200  # documented in docs/reliability.md
@@ -20,9 +21,9 @@ MARKER = re.compile(r"…\[truncated \d{1,3}(?:,\d{3})* chars\]$")
 
 
 def _report(checks: int, text: str = "x", status: Status = Status.FAIL, path: str = "mlgate.yaml") -> Report:
-    warn = GateResult(name="drift", summary="s",
+    warn = GateResult(chart=ChartKind.COLUMNS, name="drift", summary="s",
                       checks=tuple(Check(name=f"w{i}", status=Status.WARN, message="w") for i in range(5)))
-    many = GateResult(name="slices", summary="s", checks=tuple(
+    many = GateResult(chart=ChartKind.SLICES, name="slices", summary="s", checks=tuple(
         Check(name=f"{text}{i}", status=status, message=f"{text} {i}", group=str(i)) for i in range(checks)))
     return Report(gates=(warn, many),
                   provenance=Provenance(config_sha256="a" * 64, inputs={}, config_path=path),

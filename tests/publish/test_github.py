@@ -10,6 +10,7 @@ from mlgate.publish.body import GITHUB_COMMENT_LIMIT, utf16_units
 from mlgate.publish.github import GitHubPublisher
 from mlgate.render.markdown import marker
 from mlgate.result import GateResult, Report, Status
+from mlgate.views import ChartKind
 from tests.publish.conftest import (
     APP_TOKEN,
     FAST,
@@ -241,7 +242,7 @@ def test_token_in_the_data_is_never_posted(server: ForgeServer, forge: Forge, tm
         )
     )
     report = Report(
-        gates=(GateResult(name="performance", checks=(leaky,)),),
+        gates=(GateResult(chart=ChartKind.METRICS, name="performance", checks=(leaky,)),),
         provenance=base.provenance,
         mlgate_version="0.1.0",
         config_id="mlgate.yaml",

@@ -29,6 +29,7 @@ from mlgate.render.junit import render_junit
 from mlgate.render.markdown import render_markdown
 from mlgate.render.terminal import render_terminal
 from mlgate.result import Check, GateResult, Provenance, Report, Status, Table
+from mlgate.views import ChartKind
 
 SHA = "a5c3785ed8d6a35868bc169f07e40e889087fd2e"
 REFS = [
@@ -81,7 +82,7 @@ def report_with(values: list[str]) -> Report:
     gate = GateResult(name="schema", summary=text, checks=checks, notes=(text,),
                       tables=(Table(title=text, headers=("row", text), rows=tuple((i, v) for i, v in
                                                                                    enumerate(values))),))
-    broken = GateResult(name="drift", error=f"data.reference: {text}")
+    broken = GateResult(chart=ChartKind.COLUMNS, name="drift", error=f"data.reference: {text}")
     # No hashes: the footer's own (mlgate-computed) sha256 is not data.
     return Report(gates=(gate, broken), provenance=Provenance(config_sha256="", inputs={}),
                   mlgate_version="t", title=text[:150])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlgate.result import Check, GateResult, Limit, LimitKind, Provenance, Report, Status, Table
+from mlgate.views import ChartKind
 from tests.render.sample import HOSTILE
 
 MERMAID_HOSTILE = 'x"] \n```\n%%{init: {"theme":"dark"}}%%\n<script>alert(1)</script>#quot;;'
@@ -17,7 +18,7 @@ def at_most(value: float) -> Limit:
 
 
 def chart_report() -> Report:
-    perf = GateResult(
+    perf = GateResult(chart=ChartKind.METRICS,
         name="performance",
         summary="1 of 4 metric checks failed",
         checks=(
@@ -35,7 +36,7 @@ def chart_report() -> Report:
     )
     # As mlgate/gates/fairness.py reports it: one check per metric and attribute (group = the groups
     # driving the value), regression checks "vs baseline", and a "Groups by <attribute>" table.
-    fairness = GateResult(
+    fairness = GateResult(chart=ChartKind.GROUPS,
         name="fairness",
         summary="1 fairness check failed",
         checks=(
@@ -60,7 +61,7 @@ def chart_report() -> Report:
                       rows=(("young", 52, 0.58, 0.6, 0.7, "judged"), ("old", 248, 0.82, 0.8, 0.9, "judged"),
                             (HOSTILE + MERMAID_HOSTILE, 4, 0.25, 0.25, "undefined", "too small to judge"))),),
     )
-    drift = GateResult(
+    drift = GateResult(chart=ChartKind.COLUMNS,
         name="drift",
         summary="1 of 3 columns drifted",
         checks=(
@@ -72,7 +73,7 @@ def chart_report() -> Report:
                   threshold=0.15, limit=Limit(LimitKind.MIN_P_VALUE, 0.15)),
         ),
     )
-    slices = GateResult(
+    slices = GateResult(chart=ChartKind.SLICES,
         name="slices",
         summary="1 slice regressed",
         checks=(

@@ -10,6 +10,7 @@ from pathlib import Path
 from mlgate.render.markdown import render_markdown
 from mlgate.render.mermaid import mermaid_charts
 from mlgate.result import Check, GateResult, Provenance, Report, Status, Table
+from mlgate.views import ChartKind
 
 FIXED = Provenance(config_sha256="0" * 64, inputs={"data/eval.csv": "1" * 64}, config_path="mlgate.yaml")
 # Stricter than the demo's own config, so that two gates fail on the demo's data and models.
@@ -55,7 +56,7 @@ def outside_folds(markdown: str) -> str:
 
 def warned_report(name: str = "slices", check: str = "purpose = business", column: str = "age") -> Report:
     """Four gates, everything passing but one inconclusive slice: a PASS with one warning."""
-    perf = GateResult(
+    perf = GateResult(chart=ChartKind.METRICS,
         name="performance",
         summary="4 checks passed on 2,000 rows",
         checks=(
@@ -71,6 +72,7 @@ def warned_report(name: str = "slices", check: str = "purpose = business", colum
     )
     slices = GateResult(
         name=name,
+        chart=ChartKind.SLICES,
         summary="1 of 4 slices inconclusive on accuracy",
         checks=(
             Check(name=check, status=Status.WARN, attribute="purpose", group="business", metric="accuracy",
@@ -84,7 +86,7 @@ def warned_report(name: str = "slices", check: str = "purpose = business", colum
     )
     schema = GateResult(name="schema", summary="data valid (eval)",
                         checks=(Check(name="eval: schema", status=Status.PASS, value=2000),))
-    drift = GateResult(
+    drift = GateResult(chart=ChartKind.COLUMNS,
         name="drift",
         summary="0 of 2 columns drifted",
         checks=(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from mlgate.result import Check, ErrorKind, GateResult, Limit, LimitKind, Provenance, Report, Status, Table
+from mlgate.views import ChartKind
 
 HOSTILE = "<img src=x onerror=alert(1)> | @octocat #12 `x` **b** ::error::pwn\n[l](http://e.vil)"
 
 
 def sample_report(*, advisory: bool = False) -> Report:
-    perf = GateResult(
+    perf = GateResult(chart=ChartKind.METRICS,
         name="performance",
         summary="1 of 3 metric checks failed",
         checks=(
@@ -68,13 +69,14 @@ def sample_report(*, advisory: bool = False) -> Report:
         tables=(Table(title="Failing values", headers=("row", "value"), rows=((3, HOSTILE), (9, "ok"))),),
         notes=("pandera schema schemas/eval.yaml",),
     )
-    drift = GateResult(
+    drift = GateResult(chart=ChartKind.COLUMNS,
         name="drift",
         error="data.reference: ref.csv: file not found",
         error_kind=ErrorKind.INPUT,
         summary="could not be evaluated",
     )
-    fairness = GateResult(name="fairness", skipped_reason="no sensitive columns configured")
+    fairness = GateResult(chart=ChartKind.GROUPS, name="fairness",
+                          skipped_reason="no sensitive columns configured")
     return Report(
         gates=(schema, perf, fairness, drift),
         provenance=Provenance(

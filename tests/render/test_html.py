@@ -12,6 +12,7 @@ from click.testing import Result
 from mlgate.render.charts import chart_set
 from mlgate.render.html import CSP, render_html
 from mlgate.result import Check, GateResult, Provenance, Report, Status
+from mlgate.views import ChartKind
 from tests.render.chart_sample import chart_report
 from tests.render.sample import HOSTILE, sample_report
 
@@ -96,7 +97,7 @@ def test_absent_or_broken_gates_give_no_chart_and_no_crash() -> None:
     assert chart_set(empty).empty
     assert "<svg class=\"chart\"" not in render_html(empty)
     odd = Report(
-        gates=(GateResult(name="performance", checks=(
+        gates=(GateResult(chart=ChartKind.METRICS, name="performance", checks=(
             Check(name="x", status=Status.PASS, metric="accuracy", value=float("nan")),
             Check(name="y", status=Status.PASS, metric="accuracy", value=0.5, baseline=0.5,
                   ci_low=float("inf"), ci_high=1.0),
@@ -146,7 +147,7 @@ def test_derivations_from_a_forged_scorecard_are_escaped_in_captions_and_tooltip
 
     check = Check(name="accuracy vs baseline", status=Status.FAIL, metric="accuracy", value=0.7,
                   baseline=0.75, threshold=0.01, limit=Limit(LimitKind.MAX_DROP, 0.01, 0.75, HOSTILE))
-    report = Report(gates=(GateResult(name="performance", checks=(check,)),),
+    report = Report(gates=(GateResult(chart=ChartKind.METRICS, name="performance", checks=(check,)),),
                     provenance=Provenance(config_sha256="0" * 64, inputs={}), mlgate_version="t")
     page = render_html(report)
     captions = re.findall(r'<p class="caption">(.*?)</p>', page, re.S)

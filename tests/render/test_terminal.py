@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mlgate.render.terminal import Progress, clean, render_terminal
 from mlgate.result import Check, GateResult, Provenance, Report, Status
+from mlgate.views import ChartKind
 from tests.render.chart_sample import chart_report
 
 EVIL = "ok\x1b[2J\x1b]0;pwned\x07\x1b[1A\rfake PASS\u202egnp.exe\x9b31m\x00"
@@ -79,12 +80,12 @@ def _report(*gates: GateResult) -> Report:
 
 def test_every_failing_and_warning_check_gets_a_line_naming_gate_and_check() -> None:
     report = _report(
-        GateResult(name="performance", checks=(
+        GateResult(chart=ChartKind.METRICS, name="performance", checks=(
             Check(name="accuracy >= 0.70", status=Status.PASS),
             Check(name="roc_auc vs baseline", status=Status.WARN,
                   message="inconclusive: interval [-0.03, 0.01]"),
         )),
-        GateResult(name="fairness", checks=(
+        GateResult(chart=ChartKind.GROUPS, name="fairness", checks=(
             Check(name="demographic_parity_ratio vs baseline", status=Status.FAIL, attribute="sex",
                   message="ratio 0.61 < 0.8"),
             Check(name="groups too small to judge", status=Status.WARN, attribute="age_group"),

@@ -22,6 +22,7 @@ from mlgate.stats import fairness as fs
 from mlgate.stats.decision import Outcome
 from mlgate.stats.fair_gaps import group_gaps
 from mlgate.stats.paired import Comparison, compare
+from mlgate.views import ChartKind
 
 ALPHA = 0.025
 REPS = 1000
@@ -59,7 +60,7 @@ def _cells(rng: np.random.Generator, n: int, probs: tuple[float, ...]) -> np.nda
 
 def _gate_status(judged: list[tuple[Slice, Comparison]], section: SlicesSection) -> Status:
     checks = judge_slices(judged, section)
-    return GateResult(name="slices", checks=tuple(c for c, _ in checks)).status
+    return GateResult(chart=ChartKind.SLICES, name="slices", checks=tuple(c for c, _ in checks)).status
 
 
 def test_slices_one_slice_at_the_allowed_drop_passes_at_most_alpha() -> None:
