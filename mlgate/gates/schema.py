@@ -52,7 +52,9 @@ def describe(f: Finding, n_rows: int) -> str:
         return f"column '{f.column}' is missing"
     if f.check == "column_in_schema":
         return f"unexpected column '{f.column}' (the schema is strict)"
-    if f.check == "dtype":
+    if f.check == "dtype" and f.failing is None:
+        # The column's dtype is wrong as a whole; a per-row type check (text in a mixed object
+        # column) names its rows below, like any check of values.
         return f"column '{f.column}' has dtype {seen}, expected {f.description.removeprefix('dtype')}"
     if f.check == "single_class":
         return f"label '{f.column}' has a single class{f': {_value(seen)}' if seen is not None else ''}"

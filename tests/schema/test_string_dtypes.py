@@ -167,3 +167,21 @@ def test_a_utf8_bom_validates_like_no_bom(tmp_path: Path, name: str) -> None:
     pd.testing.assert_frame_equal(frame, read_table(plain))
     schema = _yaml_schema(tmp_path, str)
     assert _validate(bom, schema)[0] == 0
+
+
+def test_values_of_the_wrong_type_are_named_by_row_not_as_a_dtype(tmp_path: Path) -> None:
+    """A text column holding some numbers (a DataFrame handed to ``mlgate.check``) fails pandera's
+    per-value type check: the message names the rows and values, never "has dtype 7"."""
+    from mlgate.gates.schema import describe
+
+    schema = load_schema(str(_yaml_schema(tmp_path, str)), "auto", tmp_path).schema
+    mixed = pd.DataFrame({"name": pd.Series(["x", 7, "y", 2.5], dtype=object), "n": [1, 2, 3, 4]})
+    (finding,) = validate_pandera(schema, mixed, 5).findings
+    text = describe(finding, 4)
+    assert "has dtype" not in text, text
+    assert text.startswith("2 of 4 rows (50.00%) in 'name' fail dtype"), text
+    assert text.endswith("e.g. row 2: 7, row 4: 2.5"), text  # rows count from 1
+    # A column whose dtype is wrong as a whole is still said that way.
+    floats = pd.DataFrame({"name": ["x", "y", "z", "w"], "n": [1.5, 2.5, 3.5, 4.5]})
+    (whole,) = validate_pandera(schema, floats, 5).findings
+    assert describe(whole, 4) == "column 'n' has dtype float64, expected ('int64')"
