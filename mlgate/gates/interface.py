@@ -38,6 +38,12 @@ class Gate(ABC, Generic[S]):
         gate that reads a column must name it here; the default, None, keeps every column."""
         return None
 
+    def reads_models(self, section: S) -> bool:
+        """Whether it reads what the models produced (predictions, scores, stored baseline metrics).
+        A run none of whose gates does reads no prediction file, downloads no baseline artifact and
+        loads no model."""
+        return True
+
     @abstractmethod
     def run(self, inputs: GateInputs, section: S) -> GateResult:
         """Evaluate; must not print or exit."""

@@ -117,6 +117,9 @@ def dataset_checks(
 class SchemaGate(Gate[SchemaSection]):
     name = "schema"
 
+    def reads_models(self, section: SchemaSection) -> bool:
+        return False
+
     def section(self, config: Config) -> SchemaSection | None:
         return config.schema_gate
 

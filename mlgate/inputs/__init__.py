@@ -23,6 +23,7 @@ from mlgate.inputs.read import (
     open_data,
     predictions_frame,
     reader,
+    reads_models,
 )
 from mlgate.io.predictions import align, duplicate_ids, encode_predictions
 
@@ -108,10 +109,15 @@ def build_inputs(
             on_eval.add(InputError(f"{where}: no id column '{id_col}' (data.id)"))
         else:
             eval_ids = frame[id_col]
+    # A run whose gates read no model output (the schema gate alone) reads no prediction file and
+    # loads no model: nothing it would not use, nothing a pull request could make it execute.
+    models = reads_models(cfg)
     raw_preds, stored, origin, missing = _read_predictions(
-        loaded, frame, eval_ids, baseline_dir, frames.get("eval") is not None, on_preds)
+        loaded, frame, eval_ids, baseline_dir, frames.get("eval") is not None, on_preds
+    ) if models else ({}, None, {}, None)
     joined = [w for r, w in raw_preds.values() if r is not None]
     files = [s for s in (cfg.candidate, cfg.baseline) if s is not None and s.predictions is not None]
+    files = files if models else []
     if eval_ids is not None and id_col is not None and (files or (stored and stored.predictions)):
         # Predictions are joined on the id: a repeated eval id makes the join ambiguous.
         dup = duplicate_ids(eval_ids.reset_index(drop=True), id_col, where)
@@ -143,7 +149,7 @@ def build_inputs(
 
     baseline_metrics = None
     with on_preds:
-        if cfg.baseline is not None and cfg.baseline.metrics is not None:
+        if models and cfg.baseline is not None and cfg.baseline.metrics is not None:
             from mlgate.io.baseline import read_baseline_metrics
 
             baseline_metrics = read_baseline_metrics(loaded, cfg.baseline.metrics)

@@ -34,7 +34,7 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
     from mlgate.gates import registry
 
     models = [s for s in (cfg.candidate, cfg.baseline) if s is not None and getattr(s, "model", None)]
-    if models and cfg.data.features is None:
+    if models and cfg.data.features is None and reads_models(cfg):
         return None
     names = [cfg.data.label, *([cfg.data.id] if cfg.data.id else []), *(cfg.data.features or ())]
     for cls in registry().values():
@@ -47,6 +47,18 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
             return None
         names += sorted(wanted)
     return tuple(dict.fromkeys(names))
+
+
+def reads_models(cfg: Config) -> bool:
+    """Whether some configured gate reads the models' predictions (:meth:`Gate.reads_models`)."""
+    from mlgate.gates import registry
+
+    for cls in registry().values():
+        gate = cls()
+        section = gate.section(cfg)
+        if section is not None and gate.reads_models(section):
+            return True
+    return False
 
 
 def as_table(obj: object, source: str) -> DataTable:
