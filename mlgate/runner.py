@@ -13,7 +13,7 @@ from mlgate.bundle import GateInputs
 from mlgate.config import LoadedConfig
 from mlgate.config._base import Section
 from mlgate.errors import MlgateError
-from mlgate.gates import registry
+from mlgate.gates import configured
 from mlgate.gates.interface import Gate
 from mlgate.io.fingerprint import file_sha256, git_sha
 from mlgate.result import ErrorKind, GateResult, Provenance, Report
@@ -131,13 +131,9 @@ def run(
         progress("loading inputs")
     inputs = build_inputs(loaded, frames, baseline_dir=baseline_dir)
     results = []
-    for name, cls in registry().items():
-        gate = cls()
-        section = gate.section(loaded.config)
-        if section is None:
-            continue
+    for gate, section in configured(loaded.config):
         if progress:
-            progress(f"gate {name}")
+            progress(f"gate {gate.name}")
         results.append(run_gate(gate, inputs, section))
     known = {loaded.config.data.eval: inputs.eval.sha256} if inputs.eval.sha256 else {}
     return Report(

@@ -7,11 +7,15 @@ registry lists (and ``mlgate --version`` for none).
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.config import registry as config_registry
 from mlgate.config.registry import GateSpec
 from mlgate.gates.interface import Gate
+
+if TYPE_CHECKING:
+    from mlgate.config import Config
+    from mlgate.config._base import Section
 
 
 def gate_class(spec: GateSpec) -> type[Gate[Any]]:
@@ -28,4 +32,11 @@ def registry() -> dict[str, type[Gate[Any]]]:
     return {spec.name: gate_class(spec) for spec in config_registry.GATES}
 
 
-__all__ = ["Gate", "gate_class", "registry"]
+def configured(config: Config) -> list[tuple[Gate[Any], Section]]:
+    """Every gate the config runs, with its section, in run order (a gate decides whether it runs:
+    :meth:`Gate.section`)."""
+    gates = (cls() for cls in registry().values())
+    return [(gate, section) for gate in gates if (section := gate.section(config)) is not None]
+
+
+__all__ = ["Gate", "configured", "gate_class", "registry"]

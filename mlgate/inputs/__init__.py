@@ -116,8 +116,8 @@ def build_inputs(
         loaded, frame, eval_ids, baseline_dir, frames.get("eval") is not None, on_preds
     ) if models else ({}, None, {}, None)
     joined = [w for r, w in raw_preds.values() if r is not None]
-    files = [s for s in (cfg.candidate, cfg.baseline) if s is not None and s.predictions is not None]
-    files = files if models else []
+    sources = (cfg.candidate, cfg.baseline) if models else ()
+    files = [s for s in sources if s is not None and s.predictions is not None]
     if eval_ids is not None and id_col is not None and (files or (stored and stored.predictions)):
         # Predictions are joined on the id: a repeated eval id makes the join ambiguous.
         dup = duplicate_ids(eval_ids.reset_index(drop=True), id_col, where)

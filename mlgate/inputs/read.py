@@ -31,17 +31,13 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
     on wide tables. When a gate may read any column (a schema, drift over ``all`` columns, deepchecks)
     or a model is scored on the default feature set, nothing is pruned: None.
     """
-    from mlgate.gates import registry
+    from mlgate.gates import configured
 
     models = [s for s in (cfg.candidate, cfg.baseline) if s is not None and getattr(s, "model", None)]
     if models and cfg.data.features is None and reads_models(cfg):
         return None
     names = [cfg.data.label, *([cfg.data.id] if cfg.data.id else []), *(cfg.data.features or ())]
-    for cls in registry().values():
-        gate = cls()
-        section = gate.section(cfg)
-        if section is None:
-            continue
+    for gate, section in configured(cfg):
         wanted = gate.columns(section, cfg.data)
         if wanted is None:
             return None
@@ -51,14 +47,9 @@ def eval_columns(cfg: Config) -> tuple[str, ...] | None:
 
 def reads_models(cfg: Config) -> bool:
     """Whether some configured gate reads the models' predictions (:meth:`Gate.reads_models`)."""
-    from mlgate.gates import registry
+    from mlgate.gates import configured
 
-    for cls in registry().values():
-        gate = cls()
-        section = gate.section(cfg)
-        if section is not None and gate.reads_models(section):
-            return True
-    return False
+    return any(gate.reads_models(section) for gate, section in configured(cfg))
 
 
 def as_table(obj: object, source: str) -> DataTable:
