@@ -20,7 +20,7 @@ from mlgate.limit import limit_from_dict, limit_to_dict
 from mlgate.provenance import Provenance as Provenance
 from mlgate.provenance import provenance_from_dict as provenance_from_dict
 from mlgate.provenance import provenance_to_dict
-from mlgate.views import LEGACY, ChartKind
+from mlgate.views import ChartKind, chart_from_dict
 
 SCHEMA_VERSION = 1
 
@@ -250,8 +250,8 @@ def gate_to_dict(g: GateResult) -> dict[str, Any]:
         gd["notes"] = list(g.notes)
     if g.tables:
         gd["tables"] = [table_to_dict(t) for t in g.tables]
-    if g.chart is not None:
-        gd["chart"] = g.chart.value
+    # Always written (null: no chart), so that only a file older than the key falls back to names.
+    gd["chart"] = g.chart
     return _clean(gd)  # type: ignore[no-any-return]
 
 
@@ -271,7 +271,7 @@ def gate_from_dict(d: dict[str, Any], key: str) -> GateResult:
         error=jr.opt_str(d, "error", key),
         error_kind=jr.choice(d, "error_kind", key, ErrorKind) if kind else None,
         skipped_reason=jr.opt_str(d, "skipped_reason", key),
-        chart=jr.choice(d, "chart", key, ChartKind) if "chart" in d else LEGACY.get(name),
+        chart=chart_from_dict(d, key, name),
     )
 
 

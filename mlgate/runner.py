@@ -98,6 +98,7 @@ def run_gate(gate: Gate[Any], inputs: GateInputs, section: Section) -> GateResul
             error=str(exc),
             error_kind=ErrorKind.INPUT if exc.exit_code == 2 else ErrorKind.INTERNAL,
             summary="could not be evaluated",
+            chart=gate.chart,
         )
     except Exception as exc:  # noqa: BLE001 - isolation is the point: one bug must not hide other gates
         tb = traceback.extract_tb(exc.__traceback__)
@@ -107,6 +108,7 @@ def run_gate(gate: Gate[Any], inputs: GateInputs, section: Section) -> GateResul
             error=f"internal error{where}: {type(exc).__name__}: {exc}",
             error_kind=ErrorKind.INTERNAL,
             summary="crashed (a bug in mlgate; please report it)",
+            chart=gate.chart,
         )
     return GateResult(**{**result.__dict__, "duration_s": time.perf_counter() - start, "chart": gate.chart})
 

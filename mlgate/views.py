@@ -9,6 +9,9 @@ views"); a new gate whose checks carry the same fields declares one of these and
 from __future__ import annotations
 
 import enum
+from typing import Any
+
+from mlgate import jsonread as jr
 
 
 class ChartKind(str, enum.Enum):
@@ -30,3 +33,10 @@ LEGACY: dict[str, ChartKind] = {
     "drift": ChartKind.COLUMNS,
     "slices": ChartKind.SLICES,
 }
+
+
+def chart_from_dict(d: dict[str, Any], key: str, name: str) -> ChartKind | None:
+    """A gate object's ``chart`` (null: none); a file older than the key draws by gate name."""
+    if "chart" not in d:
+        return LEGACY.get(name)
+    return None if d["chart"] is None else jr.choice(d, "chart", key, ChartKind)

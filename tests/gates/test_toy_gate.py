@@ -121,3 +121,27 @@ def test_an_unregistered_gate_is_an_unknown_key(demo_project: Path, cli: Any) ->
     result, _ = _check(demo_project, cli)
     assert result.exit_code == 2
     assert "gates.toy: unknown key" in result.output
+
+
+
+@pytest.mark.parametrize("chart", [ChartKind.SLICES, None])
+def test_a_gate_in_error_keeps_its_declared_chart(chart: ChartKind | None) -> None:
+    # The chart comes from the gate, not its name, for an error too, and scorecard.json carries it
+    # (null for none): a file read back (publish --from-json) has the chart of the run that wrote it,
+    # even under a built-in gate's name, which only files older than the key are drawn by.
+    from mlgate.errors import InputError
+    from mlgate.result import gate_from_dict, gate_to_dict
+    from mlgate.runner import run_gate
+
+    class Failing(ToyGate):
+        name = "performance"
+
+        def run(self, inputs: GateInputs, section: ToySection) -> GateResult:
+            raise InputError("bad input")
+
+    Failing.chart = chart
+    result = run_gate(Failing(), None, ToySection(column="age", max_mean=1.0))  # type: ignore[arg-type]
+    assert result.error == "bad input" and result.chart is chart
+    assert gate_from_dict(gate_to_dict(result), "gates[0]").chart is chart
+    old = {k: v for k, v in gate_to_dict(result).items() if k != "chart"}
+    assert gate_from_dict(old, "gates[0]").chart is ChartKind.METRICS
